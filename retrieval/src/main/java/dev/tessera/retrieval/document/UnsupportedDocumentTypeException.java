@@ -1,0 +1,17 @@
+package dev.tessera.retrieval.document;
+
+/** An upload whose content type Tessera does not read. */
+public class UnsupportedDocumentTypeException extends InvalidDocumentException {
+
+    private final String mediaType;
+
+    public UnsupportedDocumentTypeException(String mediaType) {
+        super("file", "unsupported document type " + mediaType
+                + "; supported: text/plain, text/markdown, text/html, application/pdf");
+        this.mediaType = mediaType;
+    }
+
+    public String mediaType() {
+        return mediaType;
+    }
+}

@@ -1,0 +1,271 @@
+package dev.tessera.retrieval.embed;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ModelException;
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import ai.djl.util.PairList;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A transformer encoder served on DJL (OnnxRuntime or PyTorch engine) with a HuggingFace
+ * tokenizer. Tokenisation, padding and pooling happen here, so any exported encoder or
+ * decoder-only embedder that returns per-token states works by configuration.
+ */
+public final class DjlEmbedder implements Embedder {
+
+    private static final Logger log = LoggerFactory.getLogger(DjlEmbedder.class);
+
+    private final EmbeddingModelSpec spec;
+    private final ZooModel<NDList, NDList> model;
+    private final HuggingFaceTokenizer inputTokenizer;
+    private final HuggingFaceTokenizer spanTokenizer;
+    private final BlockingQueue<Predictor<NDList, NDList>> predictors;
+    private final List<String> inputNames;
+    private final int maxBatchSize;
+    private final int dimension;
+    private final TextTokenizer tokenizerView;
+
+    private DjlEmbedder(EmbeddingModelSpec spec, String device, int predictorCount, int maxBatchSize)
+            throws IOException, ModelException {
+        this.spec = spec;
+        this.maxBatchSize = Math.max(1, maxBatchSize);
+        Path modelFile = ModelFiles.resolve(spec.modelLocation());
+        Path tokenizerFile = ModelFiles.resolve(spec.tokenizerLocation());
+        this.inputTokenizer = HuggingFaceTokenizer.builder()
+                .optTokenizerPath(tokenizerFile)
+                .optAddSpecialTokens(true)
+                .optTruncation(true)
+                .optMaxLength(spec.maxTokens())
+                .optPadding(false)
+                .build();
+        this.spanTokenizer = HuggingFaceTokenizer.builder()
+                .optTokenizerPath(tokenizerFile)
+                .optAddSpecialTokens(false)
+                .optTruncation(false)
+                .optPadding(false)
+                .build();
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(modelFile)
+                .optEngine(spec.engine())
+                .optDevice(chooseDevice(spec.engine(), device))
+                .optTranslator(new NoopTranslator())
+                .build();
+        this.model = criteria.loadModel();
+        PairList<String, Shape> inputs = model.describeInput();
+        this.inputNames = inputs == null ? List.of("input_ids", "attention_mask") : inputs.keys();
+        this.predictors = new ArrayBlockingQueue<>(Math.max(1, predictorCount));
+        for (int i = 0; i < Math.max(1, predictorCount); i++) {
+            predictors.add(model.newPredictor());
+        }
+        this.tokenizerView = new TextTokenizer() {
+            @Override
+            public int[][] tokenSpans(String text) {
+                CharSpan[] spans = spanTokenizer.encode(text).getCharTokenSpans();
+                int[][] out = new int[spans.length][];
+                for (int i = 0; i < spans.length; i++) {
+                    out[i] = new int[] {spans[i].getStart(), spans[i].getEnd()};
+                }
+                return out;
+            }
+
+            @Override
+            public int count(String text) {
+                return spanTokenizer.encode(text).getIds().length + 2;
+            }
+        };
+        this.dimension = forward(List.of("dimension probe")).getFirst().length;
+        log.info("loaded embedding model {} ({} engine, {}-d, inputs {}, device {})",
+                spec.name(), spec.engine(), dimension, inputNames, model.getNDManager().getDevice());
+    }
+
+    /**
+     * @param device {@code auto} (CUDA when the engine sees a GPU), {@code cpu} or {@code gpu}
+     * @param predictorCount concurrent forward passes allowed (each engine call already uses all cores)
+     */
+    public static DjlEmbedder load(EmbeddingModelSpec spec, String device, int predictorCount, int maxBatchSize) {
+        try {
+            return new DjlEmbedder(spec, device, predictorCount, maxBatchSize);
+        } catch (IOException | ModelException e) {
+            throw new IllegalStateException("cannot load embedding model " + spec.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Device chooseDevice(String engine, String device) {
+        String d = device == null ? "auto" : device.toLowerCase(Locale.ROOT);
+        return switch (d) {
+            case "cpu" -> Device.cpu();
+            case "gpu", "cuda" -> Device.gpu();
+            default -> Engine.getEngine(engine).getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        };
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    public EmbeddingModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public int maxTokens() {
+        return spec.maxTokens();
+    }
+
+    @Override
+    public TextTokenizer tokenizer() {
+        return tokenizerView;
+    }
+
+    @Override
+    public List<float[]> embed(List<String> texts, Role role) {
+        String prefix = role == Role.QUERY ? spec.queryPrefix() : spec.documentPrefix();
+        List<String> inputs = prefix.isEmpty() ? texts : texts.stream().map(t -> prefix + t).toList();
+        return forward(inputs);
+    }
+
+    private List<float[]> forward(List<String> texts) {
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        Encoding[] encodings = inputTokenizer.batchEncode(texts);
+        // Sort by length so each sub-batch pads little, then put results back in request order.
+        Integer[] order = new Integer[encodings.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
+        float[][] results = new float[encodings.length][];
+        for (int from = 0; from < order.length; from += maxBatchSize) {
+            int to = Math.min(order.length, from + maxBatchSize);
+            Encoding[] batch = new Encoding[to - from];
+            for (int i = from; i < to; i++) {
+                batch[i - from] = encodings[order[i]];
+            }
+            float[][] vectors = runBatch(batch);
+            for (int i = from; i < to; i++) {
+                results[order[i]] = vectors[i - from];
+            }
+        }
+        return Arrays.asList(results);
+    }
+
+    private float[][] runBatch(Encoding[] batch) {
+        int seq = 0;
+        for (Encoding e : batch) {
+            seq = Math.max(seq, e.getIds().length);
+        }
+        long[][] ids = new long[batch.length][seq];
+        long[][] mask = new long[batch.length][seq];
+        long[][] types = new long[batch.length][seq];
+        for (int b = 0; b < batch.length; b++) {
+            long[] id = batch[b].getIds();
+            long[] tt = batch[b].getTypeIds();
+            System.arraycopy(id, 0, ids[b], 0, id.length);
+            System.arraycopy(tt, 0, types[b], 0, tt.length);
+            Arrays.fill(mask[b], 0, id.length, 1L);
+        }
+        Predictor<NDList, NDList> predictor = takePredictor();
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDList input = new NDList();
+            for (String inputName : inputNames) {
+                NDArray array = switch (inputName) {
+                    case "input_ids" -> manager.create(ids);
+                    case "attention_mask" -> manager.create(mask);
+                    case "token_type_ids" -> manager.create(types);
+                    default -> throw new IllegalStateException("model input '" + inputName + "' is not supported");
+                };
+                array.setName(inputName);
+                input.add(array);
+            }
+            NDList output = predictor.predict(input);
+            NDArray states = pickHiddenStates(output);
+            Shape shape = states.getShape();
+            float[][] pooled;
+            if (shape.dimension() == 2) {
+                pooled = toRows(states.toFloatArray(), (int) shape.get(0), (int) shape.get(1));
+            } else {
+                pooled = spec.pooling().pool(states.toFloatArray(), (int) shape.get(0), (int) shape.get(1),
+                        (int) shape.get(2), mask);
+            }
+            if (spec.normalize()) {
+                for (float[] v : pooled) {
+                    VectorMath.normalizeInPlace(v);
+                }
+            }
+            return pooled;
+        } catch (TranslateException e) {
+            throw new IllegalStateException("embedding forward pass failed: " + e.getMessage(), e);
+        } finally {
+            predictors.add(predictor);
+        }
+    }
+
+    private static NDArray pickHiddenStates(NDList output) {
+        NDArray byName = output.get("last_hidden_state");
+        if (byName != null) {
+            return byName;
+        }
+        for (NDArray array : output) {
+            if (array.getShape().dimension() == 3) {
+                return array;
+            }
+        }
+        return output.getFirst();
+    }
+
+    private static float[][] toRows(float[] flat, int rows, int cols) {
+        float[][] out = new float[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(flat, r * cols, out[r], 0, cols);
+        }
+        return out;
+    }
+
+    private Predictor<NDList, NDList> takePredictor() {
+        try {
+            return predictors.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the model", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        predictors.forEach(Predictor::close);
+        model.close();
+        inputTokenizer.close();
+        spanTokenizer.close();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.tessera.retrieval.index;
+
+import dev.tessera.retrieval.chunk.Chunk;
+import dev.tessera.retrieval.document.Document;
+import java.util.List;
+
+/** A document with its chunks and one embedding per chunk, ready to be written. */
+public record IndexedDocument(Document document, List<Chunk> chunks, List<float[]> vectors) {
+
+    public IndexedDocument {
+        if (chunks.size() != vectors.size()) {
+            throw new IllegalArgumentException("one vector per chunk");
+        }
+    }
+}

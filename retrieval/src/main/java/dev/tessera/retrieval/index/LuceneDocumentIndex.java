@@ -1,0 +1,611 @@
+package dev.tessera.retrieval.index;
+
+import dev.tessera.retrieval.chunk.Chunk;
+import dev.tessera.retrieval.document.Document;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.highlight.Highlighter;
+import org.apache.lucene.search.highlight.InvalidTokenOffsetsException;
+import org.apache.lucene.search.highlight.QueryScorer;
+import org.apache.lucene.search.highlight.SimpleHTMLEncoder;
+import org.apache.lucene.search.highlight.SimpleHTMLFormatter;
+import org.apache.lucene.search.highlight.SimpleSpanFragmenter;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.QueryBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The embedded index: one Lucene index under {@code <data-dir>/lucene} with a parent record per
+ * document (full text, metadata) followed by one record per chunk (BM25 over title + text,
+ * metadata terms for filters, the chunk vector). A document's records form one block, so replacing
+ * a document is atomic. Every write is committed (fsync) before it returns; concurrent writers
+ * share commits.
+ *
+ * <p>On-disk format version {@value #FORMAT_VERSION}, recorded with the embedding model and
+ * dimension in the commit data; opening a data directory made for another model fails loudly
+ * instead of mixing incomparable vectors.
+ */
+public final class LuceneDocumentIndex implements DocumentIndex {
+
+    public static final int FORMAT_VERSION = 1;
+
+    static final String DOC_ID = "doc_id";
+    static final String KIND = "kind";
+    static final String CHUNK_ID = "chunk_id";
+    static final String ORDINAL = "ordinal";
+    static final String START = "start";
+    static final String END = "end";
+    static final String TOKENS = "tokens";
+    static final String TITLE = "title";
+    static final String TEXT = "text";
+    static final String CONTENT = "content";
+    static final String METADATA = "metadata";
+    static final String META_PREFIX = "m.";
+    static final String VECTOR = "vector";
+    static final String VECTOR_RAW = "vector_raw";
+    private static final String KIND_DOC = "doc";
+    private static final String KIND_CHUNK = "chunk";
+
+    private static final String UD_FORMAT = "tessera.format";
+    private static final String UD_MODEL = "tessera.embedding.model";
+    private static final String UD_DIMENSION = "tessera.embedding.dimension";
+    private static final String UD_ENGINE = "tessera.vector.engine";
+    private static final String UD_COMMIT = "tessera.commit";
+    private static final String HNSW_FILE = "vectors.hnsw";
+    private static final String HNSW_MARKER = "vectors.commit";
+
+    private static final Logger log = LoggerFactory.getLogger(LuceneDocumentIndex.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int LOCK_STRIPES = 64;
+
+    private final Path dataDir;
+    private final Directory directory;
+    private final Analyzer analyzer = new EnglishAnalyzer();
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final VectorEngine engine;
+    private final String model;
+    private final int dimension;
+    private final HnswlibVectors hnsw;
+    private final ReentrantLock[] docLocks = new ReentrantLock[LOCK_STRIPES];
+    private final Object commitLock = new Object();
+    private long committedSeqNo = -1;
+    private long commitCounter;
+
+    private LuceneDocumentIndex(Path dataDir, String model, int dimension, VectorEngine engine) throws IOException {
+        this.dataDir = dataDir;
+        this.model = model;
+        this.dimension = dimension;
+        this.engine = engine;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            docLocks[i] = new ReentrantLock();
+        }
+        Path luceneDir = dataDir.resolve("lucene");
+        Files.createDirectories(luceneDir);
+        this.directory = FSDirectory.open(luceneDir);
+        Map<String, String> existing = DirectoryReader.indexExists(directory)
+                ? SegmentInfos.readLatestCommit(directory).getUserData()
+                : Map.of();
+        checkCompatible(existing);
+        this.commitCounter = Long.parseLong(existing.getOrDefault(UD_COMMIT, "0"));
+        IndexWriterConfig config = new IndexWriterConfig(analyzer)
+                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                .setRAMBufferSizeMB(64);
+        this.writer = new IndexWriter(directory, config);
+        if (existing.isEmpty()) {
+            commit(); // stamp the format, model and dimension on a new index
+        }
+        this.searchers = new SearcherManager(writer, null);
+        this.hnsw = engine == VectorEngine.HNSWLIB ? openHnsw() : null;
+    }
+
+    /**
+     * Opens (or creates) the index under {@code dataDir}.
+     *
+     * @param model     name of the embedding model whose vectors go in
+     * @param dimension its dimension
+     */
+    public static LuceneDocumentIndex open(Path dataDir, String model, int dimension, VectorEngine engine) {
+        try {
+            return new LuceneDocumentIndex(dataDir, model, dimension, engine);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the index under " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void checkCompatible(Map<String, String> data) {
+        if (data.isEmpty()) {
+            return;
+        }
+        String format = data.getOrDefault(UD_FORMAT, "?");
+        if (!String.valueOf(FORMAT_VERSION).equals(format)) {
+            throw new IllegalStateException("index under " + dataDir + " has format " + format
+                    + "; this version reads format " + FORMAT_VERSION);
+        }
+        String storedModel = data.get(UD_MODEL);
+        String storedDim = data.get(UD_DIMENSION);
+        if (!model.equals(storedModel) || !String.valueOf(dimension).equals(storedDim)) {
+            throw new IllegalStateException("index under " + dataDir + " holds vectors of model " + storedModel
+                    + " (" + storedDim + "-d) but the configured model is " + model + " (" + dimension
+                    + "-d); use another data dir or the same model");
+        }
+        String storedEngine = data.get(UD_ENGINE);
+        if (!engine.name().equals(storedEngine)) {
+            throw new IllegalStateException("index under " + dataDir + " was built for vector engine " + storedEngine
+                    + " but " + engine + " is configured; use another data dir or the same engine");
+        }
+    }
+
+    // ---- writes -------------------------------------------------------------------------------
+
+    @Override
+    public void upsert(List<IndexedDocument> documents) {
+        if (documents.isEmpty()) {
+            return;
+        }
+        List<ReentrantLock> locks = lockFor(documents.stream().map(d -> d.document().id()).toList());
+        try {
+            long seqNo = -1;
+            for (IndexedDocument doc : documents) {
+                checkDimensions(doc);
+                seqNo = writer.updateDocuments(new Term(DOC_ID, doc.document().id()), block(doc));
+            }
+            commitThrough(seqNo);
+            if (hnsw != null) {
+                for (IndexedDocument doc : documents) {
+                    String id = doc.document().id();
+                    for (int i = 0; i < doc.chunks().size(); i++) {
+                        hnsw.put(chunkId(id, i), doc.vectors().get(i));
+                    }
+                    removeHnswChunksFrom(id, doc.chunks().size());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("index write failed: " + e.getMessage(), e);
+        } finally {
+            locks.forEach(ReentrantLock::unlock);
+        }
+    }
+
+    @Override
+    public boolean delete(String documentId) {
+        List<ReentrantLock> locks = lockFor(List.of(documentId));
+        try {
+            boolean existed = get(documentId).isPresent();
+            if (!existed) {
+                return false;
+            }
+            long seqNo = writer.deleteDocuments(new Term(DOC_ID, documentId));
+            commitThrough(seqNo);
+            if (hnsw != null) {
+                removeHnswChunksFrom(documentId, 0);
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("index delete failed: " + e.getMessage(), e);
+        } finally {
+            locks.forEach(ReentrantLock::unlock);
+        }
+    }
+
+    private void removeHnswChunksFrom(String docId, int firstOrdinal) {
+        for (int i = firstOrdinal; hnsw.contains(chunkId(docId, i)); i++) {
+            hnsw.remove(chunkId(docId, i));
+        }
+    }
+
+    private void checkDimensions(IndexedDocument doc) {
+        for (float[] v : doc.vectors()) {
+            if (v.length != dimension) {
+                throw new IllegalArgumentException("vector of " + v.length + " dimensions, index has " + dimension);
+            }
+        }
+    }
+
+    /** Locks the stripes of the given ids in a fixed order, so batches cannot deadlock. */
+    private List<ReentrantLock> lockFor(List<String> ids) {
+        int[] stripes = ids.stream().mapToInt(id -> Math.floorMod(id.hashCode(), LOCK_STRIPES)).distinct().sorted().toArray();
+        List<ReentrantLock> held = new ArrayList<>(stripes.length);
+        for (int s : stripes) {
+            docLocks[s].lock();
+            held.add(docLocks[s]);
+        }
+        return held;
+    }
+
+    /** Group commit: returns once a commit that includes {@code seqNo} is on disk. */
+    private void commitThrough(long seqNo) throws IOException {
+        synchronized (commitLock) {
+            if (committedSeqNo < seqNo) {
+                long committed = commit();
+                committedSeqNo = Math.max(committed, seqNo);
+            }
+        }
+        searchers.maybeRefreshBlocking();
+    }
+
+    private long commit() throws IOException {
+        commitCounter++;
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(UD_FORMAT, String.valueOf(FORMAT_VERSION));
+        data.put(UD_MODEL, model);
+        data.put(UD_DIMENSION, String.valueOf(dimension));
+        data.put(UD_ENGINE, engine.name());
+        data.put(UD_COMMIT, String.valueOf(commitCounter));
+        writer.setLiveCommitData(data.entrySet());
+        return writer.commit();
+    }
+
+    private List<org.apache.lucene.document.Document> block(IndexedDocument indexed) {
+        Document doc = indexed.document();
+        List<org.apache.lucene.document.Document> block = new ArrayList<>(indexed.chunks().size() + 1);
+        Map<String, List<String>> filterValues = doc.filterValues();
+        for (int i = 0; i < indexed.chunks().size(); i++) {
+            Chunk chunk = indexed.chunks().get(i);
+            org.apache.lucene.document.Document d = new org.apache.lucene.document.Document();
+            d.add(new StringField(DOC_ID, doc.id(), Field.Store.YES));
+            d.add(new StringField(KIND, KIND_CHUNK, Field.Store.NO));
+            d.add(new StringField(CHUNK_ID, chunkId(doc.id(), i), Field.Store.YES));
+            d.add(new StoredField(ORDINAL, i));
+            d.add(new StoredField(START, chunk.start()));
+            d.add(new StoredField(END, chunk.end()));
+            d.add(new StoredField(TOKENS, chunk.tokens()));
+            d.add(new StoredField(TITLE, doc.title()));
+            d.add(new StoredField(TEXT, chunk.text()));
+            d.add(new TextField(CONTENT, doc.title().isEmpty() ? chunk.text() : doc.title() + "\n" + chunk.text(),
+                    Field.Store.NO));
+            filterValues.forEach((key, values) ->
+                    values.forEach(v -> d.add(new StringField(META_PREFIX + key, v, Field.Store.NO))));
+            float[] vector = indexed.vectors().get(i);
+            if (engine == VectorEngine.LUCENE) {
+                d.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+            } else {
+                d.add(new StoredField(VECTOR_RAW, toBytes(vector)));
+            }
+            block.add(d);
+        }
+        org.apache.lucene.document.Document parent = new org.apache.lucene.document.Document();
+        parent.add(new StringField(DOC_ID, doc.id(), Field.Store.YES));
+        parent.add(new StringField(KIND, KIND_DOC, Field.Store.NO));
+        parent.add(new StoredField(TITLE, doc.title()));
+        parent.add(new StoredField(TEXT, doc.text()));
+        parent.add(new StoredField(METADATA, JSON.writeValueAsString(doc.metadata())));
+        block.add(parent);
+        return block;
+    }
+
+    static String chunkId(String docId, int ordinal) {
+        return docId + "#" + ordinal;
+    }
+
+    // ---- reads --------------------------------------------------------------------------------
+
+    @Override
+    public Optional<StoredDocument> get(String documentId) {
+        return withSearcher(searcher -> {
+            Query parentQuery = new BooleanQuery.Builder()
+                    .add(new TermQuery(new Term(DOC_ID, documentId)), Occur.FILTER)
+                    .add(new TermQuery(new Term(KIND, KIND_DOC)), Occur.FILTER)
+                    .build();
+            TopDocs parents = searcher.search(parentQuery, 1);
+            if (parents.scoreDocs.length == 0) {
+                return Optional.empty();
+            }
+            StoredFields fields = searcher.storedFields();
+            org.apache.lucene.document.Document parent = fields.document(parents.scoreDocs[0].doc);
+            Query chunkQuery = new BooleanQuery.Builder()
+                    .add(new TermQuery(new Term(DOC_ID, documentId)), Occur.FILTER)
+                    .add(new TermQuery(new Term(KIND, KIND_CHUNK)), Occur.FILTER)
+                    .build();
+            TopDocs chunkDocs = searcher.search(chunkQuery, Integer.MAX_VALUE);
+            List<Chunk> chunks = new ArrayList<>();
+            for (ScoreDoc sd : chunkDocs.scoreDocs) {
+                org.apache.lucene.document.Document d = fields.document(sd.doc);
+                chunks.add(new Chunk(d.getField(ORDINAL).numericValue().intValue(), d.get(TEXT),
+                        d.getField(START).numericValue().intValue(), d.getField(END).numericValue().intValue(),
+                        d.getField(TOKENS).numericValue().intValue()));
+            }
+            chunks.sort(Comparator.comparingInt(Chunk::ordinal));
+            Map<String, Object> metadata = JSON.readValue(parent.get(METADATA), new TypeReference<>() {});
+            return Optional.of(new StoredDocument(documentId, parent.get(TITLE), parent.get(TEXT), metadata, chunks));
+        });
+    }
+
+    @Override
+    public List<ChunkHit> searchText(String query, int k, MetadataFilter filter) {
+        Query text = new QueryBuilder(analyzer).createBooleanQuery(CONTENT, query, Occur.SHOULD);
+        if (text == null) {
+            return List.of(); // nothing left after analysis, e.g. only stop words
+        }
+        Query q = withFilter(new BooleanQuery.Builder().add(text, Occur.MUST), filter).build();
+        return withSearcher(searcher -> toHits(searcher, searcher.search(q, k).scoreDocs, null));
+    }
+
+    @Override
+    public List<ChunkHit> searchVector(float[] vector, int k, MetadataFilter filter) {
+        if (vector.length != dimension) {
+            throw new IllegalArgumentException("query vector has " + vector.length + " dimensions, index has " + dimension);
+        }
+        if (hnsw != null) {
+            return searchHnsw(vector, k, filter);
+        }
+        Query filterQuery = filter.isEmpty() ? null : withFilter(new BooleanQuery.Builder(), filter).build();
+        Query q = new KnnFloatVectorQuery(VECTOR, vector, k, filterQuery);
+        // Lucene scores DOT_PRODUCT as (1 + dot) / 2; report the dot product (cosine) itself.
+        return withSearcher(searcher -> toHits(searcher, searcher.search(q, k).scoreDocs, s -> 2 * s - 1));
+    }
+
+    private List<ChunkHit> searchHnsw(float[] vector, int k, MetadataFilter filter) {
+        if (filter.isEmpty()) {
+            return hitsForChunkIds(hnsw.nearest(vector, k));
+        }
+        // hnswlib has no filtered search: score the allowed chunks exactly when they are few,
+        // otherwise widen the graph search until enough allowed chunks are found.
+        Set<String> allowed = withSearcher(searcher -> {
+            Query q = withFilter(new BooleanQuery.Builder(), filter).build();
+            TopDocs docs = searcher.search(q, 20_001);
+            StoredFields fields = searcher.storedFields();
+            Set<String> ids = new java.util.HashSet<>();
+            for (ScoreDoc sd : docs.scoreDocs) {
+                ids.add(fields.document(sd.doc, Set.of(CHUNK_ID)).get(CHUNK_ID));
+            }
+            return ids;
+        });
+        if (allowed.size() <= 20_000) {
+            List<HnswlibVectors.Scored> scored = new ArrayList<>();
+            for (String id : allowed) {
+                hnsw.vector(id).ifPresent(v -> scored.add(
+                        new HnswlibVectors.Scored(id, org.apache.lucene.util.VectorUtil.dotProduct(vector, v))));
+            }
+            scored.sort(Comparator.comparingDouble(HnswlibVectors.Scored::score).reversed());
+            return hitsForChunkIds(scored.subList(0, Math.min(k, scored.size())));
+        }
+        for (int depth = Math.max(4 * k, 100); ; depth *= 4) {
+            List<HnswlibVectors.Scored> kept = hnsw.nearest(vector, depth).stream()
+                    .filter(s -> allowed.contains(s.id())).limit(k).toList();
+            if (kept.size() >= k || depth >= hnsw.size()) {
+                return hitsForChunkIds(kept);
+            }
+        }
+    }
+
+    private List<ChunkHit> hitsForChunkIds(List<HnswlibVectors.Scored> scored) {
+        if (scored.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Float> scores = new HashMap<>();
+        scored.forEach(s -> scores.put(s.id(), s.score()));
+        List<BytesRef> terms = scored.stream().map(s -> new BytesRef(s.id())).toList();
+        List<ChunkHit> hits = withSearcher(searcher -> {
+            TopDocs docs = searcher.search(new TermInSetQuery(CHUNK_ID, terms), scored.size());
+            List<ChunkHit> out = toHits(searcher, docs.scoreDocs, null);
+            return out.stream().map(h -> h.withScore(scores.get(h.chunkId()))).toList();
+        });
+        // A chunk deleted after the graph search is simply absent.
+        return hits.stream().sorted(Comparator.comparingDouble(ChunkHit::score).reversed()).toList();
+    }
+
+    private BooleanQuery.Builder withFilter(BooleanQuery.Builder builder, MetadataFilter filter) {
+        builder.add(new TermQuery(new Term(KIND, KIND_CHUNK)), Occur.FILTER);
+        filter.terms().forEach((key, values) -> builder.add(
+                new TermInSetQuery(META_PREFIX + key, values.stream().map(BytesRef::new).toList()), Occur.FILTER));
+        return builder;
+    }
+
+    private interface ScoreMap {
+        float apply(float luceneScore);
+    }
+
+    private List<ChunkHit> toHits(IndexSearcher searcher, ScoreDoc[] docs, ScoreMap scoreMap) throws IOException {
+        StoredFields fields = searcher.storedFields();
+        List<ChunkHit> hits = new ArrayList<>(docs.length);
+        for (ScoreDoc sd : docs) {
+            org.apache.lucene.document.Document d = fields.document(sd.doc);
+            float score = scoreMap == null ? sd.score : scoreMap.apply(sd.score);
+            hits.add(new ChunkHit(d.get(DOC_ID), d.get(CHUNK_ID), d.getField(ORDINAL).numericValue().intValue(), score,
+                    d.get(TITLE), d.get(TEXT), d.getField(START).numericValue().intValue(),
+                    d.getField(END).numericValue().intValue(), List.of()));
+        }
+        return hits;
+    }
+
+    @Override
+    public List<ChunkHit> highlight(String query, List<ChunkHit> hits) {
+        Query q = new QueryBuilder(analyzer).createBooleanQuery(TEXT, query, Occur.SHOULD);
+        if (q == null) {
+            return hits;
+        }
+        QueryScorer scorer = new QueryScorer(q, TEXT);
+        Highlighter highlighter = new Highlighter(new SimpleHTMLFormatter("<em>", "</em>"), new SimpleHTMLEncoder(), scorer);
+        highlighter.setTextFragmenter(new SimpleSpanFragmenter(scorer, 160));
+        List<ChunkHit> out = new ArrayList<>(hits.size());
+        for (ChunkHit hit : hits) {
+            try (TokenStream tokens = analyzer.tokenStream(TEXT, hit.text())) {
+                String[] fragments = highlighter.getBestFragments(tokens, hit.text(), 3);
+                out.add(hit.withHighlights(Arrays.asList(fragments)));
+            } catch (IOException | InvalidTokenOffsetsException e) {
+                out.add(hit);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public IndexStats stats() {
+        return withSearcher(searcher -> {
+            int docs = searcher.count(new TermQuery(new Term(KIND, KIND_DOC)));
+            int chunks = searcher.count(new TermQuery(new Term(KIND, KIND_CHUNK)));
+            long vectors = hnsw != null ? hnsw.size() : chunks;
+            int segments = searcher.getIndexReader().leaves().size();
+            return new IndexStats(docs, chunks, vectors, segments, sizeOnDisk(), engine.name().toLowerCase(),
+                    model, dimension);
+        });
+    }
+
+    private long sizeOnDisk() {
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0; // a file merged away while we walked
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    private interface SearcherWork<T> {
+        T run(IndexSearcher searcher) throws IOException;
+    }
+
+    private <T> T withSearcher(SearcherWork<T> work) {
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                return work.run(searcher);
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("index read failed: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- hnswlib engine -----------------------------------------------------------------------
+
+    /**
+     * Loads the hnswlib snapshot when it was saved at the current Lucene commit; otherwise (first
+     * start, or a crash since the last clean shutdown) rebuilds it from the vectors in Lucene.
+     */
+    private HnswlibVectors openHnsw() throws IOException {
+        Path dir = dataDir.resolve("hnsw");
+        Path file = dir.resolve(HNSW_FILE);
+        Path marker = dir.resolve(HNSW_MARKER);
+        if (Files.isRegularFile(file) && Files.isRegularFile(marker)
+                && Files.readString(marker).strip().equals(String.valueOf(commitCounter))) {
+            try {
+                return HnswlibVectors.load(file, dimension);
+            } catch (IOException | RuntimeException e) {
+                log.warn("hnsw snapshot unreadable ({}); rebuilding from the Lucene index", e.getMessage());
+            }
+        }
+        Files.deleteIfExists(marker);
+        long started = System.nanoTime();
+        HnswlibVectors vectors = HnswlibVectors.empty(dimension, 1024);
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                LeafReader reader = leaf.reader();
+                StoredFields fields = reader.storedFields();
+                var live = reader.getLiveDocs();
+                for (int d = 0; d < reader.maxDoc(); d++) {
+                    if (live != null && !live.get(d)) {
+                        continue;
+                    }
+                    org.apache.lucene.document.Document doc = fields.document(d, Set.of(CHUNK_ID, VECTOR_RAW));
+                    BytesRef raw = doc.getBinaryValue(VECTOR_RAW);
+                    if (raw != null) {
+                        vectors.put(doc.get(CHUNK_ID), fromBytes(raw));
+                    }
+                }
+            }
+        } finally {
+            searchers.release(searcher);
+        }
+        log.info("rebuilt hnsw graph of {} vectors from the Lucene index in {} ms", vectors.size(),
+                (System.nanoTime() - started) / 1_000_000);
+        return vectors;
+    }
+
+    private void saveHnsw() throws IOException {
+        Path dir = dataDir.resolve("hnsw");
+        hnsw.save(dir.resolve(HNSW_FILE));
+        Files.writeString(dir.resolve(HNSW_MARKER), String.valueOf(commitCounter));
+    }
+
+    private static byte[] toBytes(float[] v) {
+        ByteBuffer buf = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(v);
+        return buf.array();
+    }
+
+    private static float[] fromBytes(BytesRef raw) {
+        float[] v = new float[raw.length / Float.BYTES];
+        ByteBuffer.wrap(raw.bytes, raw.offset, raw.length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+        return v;
+    }
+
+    public VectorEngine engine() {
+        return engine;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public void close() {
+        try {
+            synchronized (commitLock) {
+                commit();
+                if (hnsw != null) {
+                    saveHnsw();
+                }
+            }
+            searchers.close();
+            writer.close();
+            directory.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing the index failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.tessera.retrieval.ingest;
+
+import dev.tessera.retrieval.chunk.Chunk;
+import dev.tessera.retrieval.chunk.Chunker;
+import dev.tessera.retrieval.document.Document;
+import dev.tessera.retrieval.document.InvalidDocumentException;
+import dev.tessera.retrieval.document.Metadata;
+import dev.tessera.retrieval.embed.Embedder;
+import dev.tessera.retrieval.index.DocumentIndex;
+import dev.tessera.retrieval.index.IndexedDocument;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The one write path, used by the REST API, bulk jobs and the evaluation command alike:
+ * validate, chunk with the embedder's tokenizer, embed every chunk, write durably.
+ */
+public final class DocumentIngestor {
+
+    /** Outcome for one document. */
+    public record Ingested(String id, int chunks) {}
+
+    private static final Pattern ID = Pattern.compile("[^\\s#/?]{1,256}");
+
+    private final Chunker chunker;
+    private final Embedder embedder;
+    private final DocumentIndex index;
+
+    public DocumentIngestor(Chunker chunker, Embedder embedder, DocumentIndex index) {
+        this.chunker = chunker;
+        this.embedder = embedder;
+        this.index = index;
+    }
+
+    /** Checks a document and gives it an id if it has none. Throws {@link InvalidDocumentException}. */
+    public static Document validate(Document doc) {
+        String id = doc.id() == null || doc.id().isEmpty() ? UUID.randomUUID().toString() : doc.id();
+        if (!ID.matcher(id).matches()) {
+            throw new InvalidDocumentException("id", "id must be 1-256 characters without whitespace, '#', '/' or '?'");
+        }
+        if (doc.text() == null || doc.text().isBlank()) {
+            throw new InvalidDocumentException("text", "text must not be empty");
+        }
+        doc.metadata().forEach(Metadata::values);
+        return new Document(id, doc.title(), doc.text(), doc.metadata());
+    }
+
+    public Ingested ingest(Document doc) {
+        return ingestAll(List.of(doc)).getFirst();
+    }
+
+    /** Ingests a batch with one embedding pass and one commit. Documents must be valid. */
+    public List<Ingested> ingestAll(List<Document> documents) {
+        List<Document> docs = documents.stream().map(DocumentIngestor::validate).toList();
+        List<List<Chunk>> chunks = new ArrayList<>(docs.size());
+        List<String> passages = new ArrayList<>();
+        for (Document doc : docs) {
+            List<Chunk> c = chunker.chunk(doc.text());
+            if (c.isEmpty()) {
+                throw new InvalidDocumentException("text", "text has no indexable content");
+            }
+            chunks.add(c);
+            for (Chunk chunk : c) {
+                passages.add(passage(doc.title(), chunk.text()));
+            }
+        }
+        List<float[]> vectors = embedder.embed(passages, Embedder.Role.DOCUMENT);
+        List<IndexedDocument> indexed = new ArrayList<>(docs.size());
+        List<Ingested> out = new ArrayList<>(docs.size());
+        int v = 0;
+        for (int i = 0; i < docs.size(); i++) {
+            int n = chunks.get(i).size();
+            indexed.add(new IndexedDocument(docs.get(i), chunks.get(i), vectors.subList(v, v + n)));
+            out.add(new Ingested(docs.get(i).id(), n));
+            v += n;
+        }
+        index.upsert(indexed);
+        return out;
+    }
+
+    /** What the embedder sees for a chunk: the title gives context the chunk may lack. */
+    static String passage(String title, String chunkText) {
+        if (title == null || title.isBlank() || chunkText.regionMatches(true, 0, title, 0, title.length())) {
+            return chunkText;
+        }
+        return title + "\n" + chunkText;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.tessera.retrieval.embed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.tessera.retrieval.embed.Embedder.Role;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DjlEmbedderTest {
+
+    static DjlEmbedder minilm;
+    static DjlEmbedder bge;
+
+    @BeforeAll
+    static void load() {
+        minilm = DjlEmbedder.load(EmbeddingModelSpec.ALL_MINILM_L6_V2, "cpu", 1, 32);
+        bge = DjlEmbedder.load(EmbeddingModelSpec.BGE_SMALL_EN_V15, "cpu", 1, 32);
+    }
+
+    @AfterAll
+    static void close() {
+        minilm.close();
+        bge.close();
+    }
+
+    @Test
+    void miniLmMatchesPublishedSentenceTransformersSimilarities() {
+        // Figures published with sentence-transformers for all-MiniLM-L6-v2.
+        List<float[]> v = minilm.embed(
+                List.of("The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."),
+                Role.DOCUMENT);
+        assertThat(VectorMath.cosine(v.get(0), v.get(1))).isCloseTo(0.6660, within(0.002));
+        assertThat(VectorMath.cosine(v.get(0), v.get(2))).isCloseTo(0.1046, within(0.002));
+    }
+
+    @Test
+    void embeddingsAreUnitLengthWithTheModelsDimension() {
+        for (DjlEmbedder e : List.of(minilm, bge)) {
+            assertThat(e.dimension()).isEqualTo(384);
+            for (float[] v : e.embed(List.of("short", "a somewhat longer sentence about aerodynamics"), Role.DOCUMENT)) {
+                assertThat(v).hasSize(384);
+                assertThat(Math.sqrt(VectorMath.dot(v, v))).isCloseTo(1.0, within(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void batchedAndSingleEmbeddingsAgreeDespitePadding() {
+        List<String> texts = List.of("one", "a much longer text that forces padding of the shorter ones in the batch");
+        List<float[]> batched = bge.embed(texts, Role.DOCUMENT);
+        for (int i = 0; i < texts.size(); i++) {
+            float[] single = bge.embed(texts.get(i), Role.DOCUMENT);
+            assertThat(VectorMath.cosine(batched.get(i), single)).isCloseTo(1.0, within(1e-4));
+        }
+    }
+
+    @Test
+    void queryInstructionAppliesToQueriesOnly() {
+        float[] asQuery = bge.embed("wing in a slipstream", Role.QUERY);
+        float[] asDoc = bge.embed("wing in a slipstream", Role.DOCUMENT);
+        assertThat(VectorMath.cosine(asQuery, asDoc)).isLessThan(0.99);
+        float[] noPrefixModel = minilm.embed("wing in a slipstream", Role.QUERY);
+        assertThat(VectorMath.cosine(noPrefixModel, minilm.embed("wing in a slipstream", Role.DOCUMENT)))
+                .isCloseTo(1.0, within(1e-5));
+    }
+
+    @Test
+    void tokenSpansPointIntoTheSourceText() {
+        String text = "Lift increases with the angle of attack.";
+        int[][] spans = bge.tokenizer().tokenSpans(text);
+        assertThat(spans).isNotEmpty();
+        assertThat(text.substring(spans[0][0], spans[0][1]).toLowerCase()).isEqualTo("lift");
+        assertThat(spans[spans.length - 1][1]).isEqualTo(text.length());
+    }
+
+    @Test
+    void concurrentCallersShareForwardPasses() throws Exception {
+        BatchingEmbedder batching = new BatchingEmbedder(new NonClosing(bge), 32, 8192, 20);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<float[]>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String text = "request number " + i;
+                futures.add(pool.submit(() -> batching.embed(text, Role.DOCUMENT)));
+            }
+            for (int i = 0; i < 16; i++) {
+                float[] expected = bge.embed("request number " + i, Role.DOCUMENT);
+                assertThat(VectorMath.cosine(futures.get(i).get(), expected)).isCloseTo(1.0, within(1e-4));
+            }
+            assertThat(batching.textsEmbedded()).isEqualTo(16);
+            assertThat(batching.forwardPasses()).isLessThan(16);
+        } finally {
+            pool.shutdownNow();
+            batching.close();
+        }
+    }
+
+    /** Lets the shared model outlive the batcher under test. */
+    private record NonClosing(Embedder inner) implements Embedder {
+        public String name() { return inner.name(); }
+        public int dimension() { return inner.dimension(); }
+        public List<float[]> embed(List<String> texts, Role role) { return inner.embed(texts, role); }
+        public TextTokenizer tokenizer() { return inner.tokenizer(); }
+        public int maxTokens() { return inner.maxTokens(); }
+        public void close() {}
+    }
+}
