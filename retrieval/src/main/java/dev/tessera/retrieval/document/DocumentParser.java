@@ -1,5 +1,6 @@
 package dev.tessera.retrieval.document;
 
+import dev.tessera.retrieval.InvalidRequestException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -25,7 +26,7 @@ public final class DocumentParser {
 
     public ParsedDocument parse(byte[] content, String fileName) {
         if (content.length == 0) {
-            throw new InvalidDocumentException("file", "the uploaded file is empty");
+            throw new InvalidRequestException("file", "the uploaded file is empty");
         }
         String type = tika.detect(content, fileName);
         return switch (type) {
@@ -43,7 +44,7 @@ public final class DocumentParser {
             String title = pdf.getDocumentInformation() == null ? null : pdf.getDocumentInformation().getTitle();
             return new ParsedDocument(title == null ? "" : title.strip(), text.strip(), "application/pdf");
         } catch (IOException e) {
-            throw new InvalidDocumentException("file", "the PDF could not be read: " + e.getMessage(), e);
+            throw new InvalidRequestException("file", "the PDF could not be read: " + e.getMessage(), e);
         }
     }
 
@@ -96,11 +97,11 @@ public final class DocumentParser {
                     .decode(ByteBuffer.wrap(content))
                     .toString();
             if (text.indexOf('\u0000') >= 0) {
-                throw new InvalidDocumentException("file", "the " + type + " file contains binary data");
+                throw new InvalidRequestException("file", "the " + type + " file contains binary data");
             }
             return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
-            throw new InvalidDocumentException("file", "the " + type + " file is not valid UTF-8 text");
+            throw new InvalidRequestException("file", "the " + type + " file is not valid UTF-8 text");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.retrieval.document;
 
+import dev.tessera.retrieval.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,7 +15,7 @@ public final class Metadata {
 
     public static void checkKey(String key) {
         if (key == null || !KEY.matcher(key).matches()) {
-            throw new InvalidDocumentException("metadata",
+            throw new InvalidRequestException("metadata",
                     "metadata key '" + key + "' must be 1-64 characters of letters, digits, '_', '.' or '-'");
         }
     }
@@ -45,7 +46,7 @@ public final class Metadata {
             double d = n.doubleValue();
             return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
         }
-        throw new InvalidDocumentException("metadata." + key,
+        throw new InvalidRequestException("metadata." + key,
                 "metadata values must be strings, numbers, booleans or lists of them");
     }
 }

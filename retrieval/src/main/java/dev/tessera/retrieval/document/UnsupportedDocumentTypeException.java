@@ -1,7 +1,9 @@
 package dev.tessera.retrieval.document;
 
+import dev.tessera.retrieval.InvalidRequestException;
+
 /** An upload whose content type Tessera does not read. */
-public class UnsupportedDocumentTypeException extends InvalidDocumentException {
+public class UnsupportedDocumentTypeException extends InvalidRequestException {
 
     private final String mediaType;
 

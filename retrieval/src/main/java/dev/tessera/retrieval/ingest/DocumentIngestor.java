@@ -3,7 +3,7 @@ package dev.tessera.retrieval.ingest;
 import dev.tessera.retrieval.chunk.Chunk;
 import dev.tessera.retrieval.chunk.Chunker;
 import dev.tessera.retrieval.document.Document;
-import dev.tessera.retrieval.document.InvalidDocumentException;
+import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.document.Metadata;
 import dev.tessera.retrieval.embed.Embedder;
 import dev.tessera.retrieval.index.DocumentIndex;
@@ -34,14 +34,14 @@ public final class DocumentIngestor {
         this.index = index;
     }
 
-    /** Checks a document and gives it an id if it has none. Throws {@link InvalidDocumentException}. */
+    /** Checks a document and gives it an id if it has none. Throws {@link InvalidRequestException}. */
     public static Document validate(Document doc) {
         String id = doc.id() == null || doc.id().isEmpty() ? UUID.randomUUID().toString() : doc.id();
         if (!ID.matcher(id).matches()) {
-            throw new InvalidDocumentException("id", "id must be 1-256 characters without whitespace, '#', '/' or '?'");
+            throw new InvalidRequestException("id", "id must be 1-256 characters without whitespace, '#', '/' or '?'");
         }
         if (doc.text() == null || doc.text().isBlank()) {
-            throw new InvalidDocumentException("text", "text must not be empty");
+            throw new InvalidRequestException("text", "text must not be empty");
         }
         doc.metadata().forEach(Metadata::values);
         return new Document(id, doc.title(), doc.text(), doc.metadata());
@@ -59,7 +59,7 @@ public final class DocumentIngestor {
         for (Document doc : docs) {
             List<Chunk> c = chunker.chunk(doc.text());
             if (c.isEmpty()) {
-                throw new InvalidDocumentException("text", "text has no indexable content");
+                throw new InvalidRequestException("text", "text has no indexable content");
             }
             chunks.add(c);
             for (Chunk chunk : c) {

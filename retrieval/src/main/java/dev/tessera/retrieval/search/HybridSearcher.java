@@ -1,6 +1,6 @@
 package dev.tessera.retrieval.search;
 
-import dev.tessera.retrieval.document.InvalidDocumentException;
+import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.embed.Embedder;
 import dev.tessera.retrieval.index.ChunkHit;
 import dev.tessera.retrieval.index.DocumentIndex;
@@ -27,10 +27,10 @@ public final class HybridSearcher {
     public SearchResult search(SearchRequest request) {
         long started = System.nanoTime();
         if (request.query() == null || request.query().isBlank()) {
-            throw new InvalidDocumentException("query", "query must not be empty");
+            throw new InvalidRequestException("query", "query must not be empty");
         }
         if (request.k() < 1 || request.k() > SearchRequest.MAX_K) {
-            throw new InvalidDocumentException("k", "k must be between 1 and " + SearchRequest.MAX_K);
+            throw new InvalidRequestException("k", "k must be between 1 and " + SearchRequest.MAX_K);
         }
         List<ChunkHit> hits = switch (request.mode()) {
             case BM25 -> index.searchText(request.query(), request.k(), request.filter());
