@@ -3,18 +3,18 @@ package dev.tessera.retrieval.document;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * A document as a user submits it. Metadata values are strings, numbers or booleans, or lists of
+ * A document as a user submits it; {@link dev.tessera.retrieval.ingest.DocumentIngestor#validate}
+ * checks it. Metadata values are strings, numbers or booleans, or lists of
  * them; filters match them exactly, as strings.
  */
 public record Document(String id, String title, String text, Map<String, Object> metadata) {
 
     public Document {
-        Objects.requireNonNull(id, "id");
+        id = id == null ? "" : id; // an empty id is given a fresh one on ingest
         title = title == null ? "" : title;
-        Objects.requireNonNull(text, "text");
+        text = text == null ? "" : text;
         metadata = metadata == null ? Map.of() : new LinkedHashMap<>(metadata);
     }
 

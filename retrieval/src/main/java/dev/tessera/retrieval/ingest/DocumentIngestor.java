@@ -40,7 +40,7 @@ public final class DocumentIngestor {
         if (!ID.matcher(id).matches()) {
             throw new InvalidRequestException("id", "id must be 1-256 characters without whitespace, '#', '/' or '?'");
         }
-        if (doc.text() == null || doc.text().isBlank()) {
+        if (doc.text().isBlank()) {
             throw new InvalidRequestException("text", "text must not be empty");
         }
         doc.metadata().forEach(Metadata::values);

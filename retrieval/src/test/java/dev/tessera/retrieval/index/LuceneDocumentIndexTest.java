@@ -1,0 +1,146 @@
+package dev.tessera.retrieval.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tessera.retrieval.chunk.Chunk;
+import dev.tessera.retrieval.document.Document;
+import dev.tessera.retrieval.embed.VectorMath;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class LuceneDocumentIndexTest {
+
+    static final int DIM = 16;
+
+    @TempDir
+    Path dir;
+
+    static float[] vector(long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[DIM];
+        for (int i = 0; i < DIM; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        VectorMath.normalizeInPlace(v);
+        return v;
+    }
+
+    static IndexedDocument doc(String id, String title, Map<String, Object> meta, String... chunkTexts) {
+        List<Chunk> chunks = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < chunkTexts.length; i++) {
+            int start = text.length();
+            text.append(chunkTexts[i]).append(' ');
+            chunks.add(new Chunk(i, chunkTexts[i], start, start + chunkTexts[i].length(), chunkTexts[i].split(" ").length));
+            vectors.add(vector((id + "#" + i).hashCode()));
+        }
+        return new IndexedDocument(new Document(id, title, text.toString().strip(), meta), chunks, vectors);
+    }
+
+    @ParameterizedTest
+    @EnumSource(VectorEngine.class)
+    void storesReplacesAndDeletesDocuments(VectorEngine engine) {
+        try (LuceneDocumentIndex index = LuceneDocumentIndex.open(dir, "test-model", DIM, engine)) {
+            index.upsert(List.of(doc("d1", "Wings", Map.of("lang", "en"), "wing in a slipstream", "lift increase")));
+            StoredDocument d1 = index.get("d1").orElseThrow();
+            assertThat(d1.title()).isEqualTo("Wings");
+            assertThat(d1.metadata()).containsEntry("lang", "en");
+            assertThat(d1.chunks()).extracting(Chunk::text).containsExactly("wing in a slipstream", "lift increase");
+
+            index.upsert(List.of(doc("d1", "Wings v2", Map.of(), "only one chunk now")));
+            assertThat(index.get("d1").orElseThrow().chunks()).hasSize(1);
+            assertThat(index.searchText("slipstream", 10, MetadataFilter.NONE)).isEmpty();
+            assertThat(index.stats().chunks()).isEqualTo(1);
+            assertThat(index.stats().vectors()).isEqualTo(1);
+
+            assertThat(index.delete("d1")).isTrue();
+            assertThat(index.delete("d1")).isFalse();
+            assertThat(index.get("d1")).isEmpty();
+            assertThat(index.searchVector(vector(1), 5, MetadataFilter.NONE)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(VectorEngine.class)
+    void findsByBm25AndByVectorWithFilters(VectorEngine engine) {
+        try (LuceneDocumentIndex index = LuceneDocumentIndex.open(dir, "test-model", DIM, engine)) {
+            List<IndexedDocument> docs = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                docs.add(doc("d" + i, "doc " + i, Map.of("parity", i % 2 == 0 ? "even" : "odd", "n", i),
+                        "common words about flow number" + i, "second chunk of " + i));
+            }
+            index.upsert(docs);
+            List<ChunkHit> text = index.searchText("number17", 5, MetadataFilter.NONE);
+            assertThat(text).first().extracting(ChunkHit::docId).isEqualTo("d17");
+
+            float[] target = vector("d23#1".hashCode());
+            List<ChunkHit> knn = index.searchVector(target, 3, MetadataFilter.NONE);
+            assertThat(knn.getFirst().chunkId()).isEqualTo("d23#1");
+            assertThat(knn.getFirst().score()).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-4f));
+            assertThat(knn.getFirst().text()).isEqualTo("second chunk of 23");
+
+            MetadataFilter even = MetadataFilter.of(Map.of("parity", "even"));
+            assertThat(index.searchVector(target, 10, even)).isNotEmpty()
+                    .allSatisfy(h -> assertThat(Integer.parseInt(h.docId().substring(1)) % 2).isZero());
+            assertThat(index.searchText("common", 100, even)).hasSize(25);
+            assertThat(index.searchText("common", 100, MetadataFilter.of(Map.of("n", List.of(3, 4))))).hasSize(2);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(VectorEngine.class)
+    void acknowledgedWritesSurviveAProcessThatNeverClosedTheIndex(VectorEngine engine) throws Exception {
+        LuceneDocumentIndex crashed = LuceneDocumentIndex.open(dir, "test-model", DIM, engine);
+        crashed.upsert(List.of(doc("kept", "t", Map.of(), "durable text")));
+        // Simulate a crash: never close; release only the write lock, as the OS would for a killed process.
+        java.lang.reflect.Field writerField = LuceneDocumentIndex.class.getDeclaredField("writer");
+        writerField.setAccessible(true);
+        ((org.apache.lucene.index.IndexWriter) writerField.get(crashed)).rollback();
+
+        try (LuceneDocumentIndex reopened = LuceneDocumentIndex.open(dir, "test-model", DIM, engine)) {
+            assertThat(reopened.get("kept")).isPresent();
+            assertThat(reopened.searchVector(vector("kept#0".hashCode()), 1, MetadataFilter.NONE))
+                    .extracting(ChunkHit::docId).containsExactly("kept");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(VectorEngine.class)
+    void cleanRestartKeepsEverything(VectorEngine engine) {
+        try (LuceneDocumentIndex index = LuceneDocumentIndex.open(dir, "test-model", DIM, engine)) {
+            index.upsert(List.of(doc("a", "t", Map.of(), "alpha"), doc("b", "t", Map.of(), "beta")));
+        }
+        try (LuceneDocumentIndex index = LuceneDocumentIndex.open(dir, "test-model", DIM, engine)) {
+            assertThat(index.stats().documents()).isEqualTo(2);
+            assertThat(index.searchVector(vector("b#0".hashCode()), 1, MetadataFilter.NONE))
+                    .extracting(ChunkHit::docId).containsExactly("b");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(VectorEngine.class)
+    void refusesToMixEmbeddingModels(VectorEngine engine) {
+        LuceneDocumentIndex.open(dir, "model-a", DIM, engine).close();
+        assertThatThrownBy(() -> LuceneDocumentIndex.open(dir, "model-b", DIM, engine))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("model-a");
+    }
+
+    @ParameterizedTest
+    @EnumSource(VectorEngine.class)
+    void highlightsQueryTermsInHits(VectorEngine engine) {
+        try (LuceneDocumentIndex index = LuceneDocumentIndex.open(dir, "test-model", DIM, engine)) {
+            index.upsert(List.of(doc("h", "t", Map.of(), "the boundary layers separate at high speeds")));
+            List<ChunkHit> hits = index.highlight("boundary layer", index.searchText("boundary layer", 1, MetadataFilter.NONE));
+            assertThat(hits.getFirst().highlights()).singleElement().asString()
+                    .contains("<em>boundary</em>", "<em>layers</em>");
+        }
+    }
+}

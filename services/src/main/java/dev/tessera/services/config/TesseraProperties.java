@@ -1,0 +1,77 @@
+package dev.tessera.services.config;
+
+import dev.tessera.retrieval.search.SearchDefaults;
+import java.nio.file.Path;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * All of Tessera's settings, under {@code tessera.*}. Every default works out of the box.
+ *
+ * @param dataDir      where the index lives ({@code index-data/} beside the launcher by default)
+ * @param vectorEngine {@code lucene} (HNSW inside the Lucene index) or {@code hnswlib}
+ */
+@ConfigurationProperties("tessera")
+public record TesseraProperties(
+        @DefaultValue("index-data") Path dataDir,
+        @DefaultValue("lucene") String vectorEngine,
+        @DefaultValue Embedding embedding,
+        @DefaultValue Chunking chunking,
+        @DefaultValue Search search,
+        @DefaultValue Limits limits) {
+
+    /**
+     * @param model          the model that embeds documents and queries for search
+     * @param device         {@code auto} (CUDA when the engine sees one), {@code cpu} or {@code gpu}
+     * @param maxBatchSize   most texts in one forward pass
+     * @param maxBatchTokens most tokens in one forward pass
+     * @param maxWaitMs      how long a forward pass waits for other requests to join it
+     * @param models         extra models (ONNX or TorchScript), added by configuration
+     */
+    public record Embedding(
+            @DefaultValue("bge-small-en-v1.5") String model,
+            @DefaultValue("auto") String device,
+            @DefaultValue("32") int maxBatchSize,
+            @DefaultValue("8192") int maxBatchTokens,
+            @DefaultValue("2") long maxWaitMs,
+            @DefaultValue List<Model> models) {}
+
+    /** An embedding model added by configuration; see {@code docs/api.md}. */
+    public record Model(
+            String name,
+            @DefaultValue("OnnxRuntime") String engine,
+            String modelPath,
+            String tokenizerPath,
+            @DefaultValue("mean") String pooling,
+            @DefaultValue("true") boolean normalize,
+            @DefaultValue("") String queryPrefix,
+            @DefaultValue("") String documentPrefix,
+            @DefaultValue("512") int maxTokens) {}
+
+    public record Chunking(
+            @DefaultValue("" + SearchDefaults.CHUNK_TOKENS) int tokens,
+            @DefaultValue("" + SearchDefaults.CHUNK_OVERLAP) int overlap) {}
+
+    /**
+     * @param fusion      hybrid fusion: {@code convex} or {@code rrf}
+     * @param denseWeight weight of the dense side in convex fusion
+     * @param candidates  candidates drawn from each side for hybrid search
+     */
+    public record Search(
+            @DefaultValue(SearchDefaults.FUSION) String fusion,
+            @DefaultValue("" + SearchDefaults.DENSE_WEIGHT) double denseWeight,
+            @DefaultValue("" + SearchDefaults.RRF_K) int rrfK,
+            @DefaultValue("" + SearchDefaults.CANDIDATE_DEPTH) int candidates) {}
+
+    /**
+     * @param maxBodySize     largest JSON body or upload
+     * @param maxBulkSize     largest NDJSON bulk body (spooled to disk)
+     * @param maxEmbedInputs  most inputs in one embeddings request
+     */
+    public record Limits(
+            @DefaultValue("20MB") DataSize maxBodySize,
+            @DefaultValue("1GB") DataSize maxBulkSize,
+            @DefaultValue("2048") int maxEmbedInputs) {}
+}

@@ -1,0 +1,66 @@
+package dev.tessera.services.embeddings;
+
+import dev.tessera.retrieval.embed.BatchingEmbedder;
+import dev.tessera.retrieval.embed.DjlEmbedder;
+import dev.tessera.retrieval.embed.Embedder;
+import dev.tessera.retrieval.embed.EmbeddingModelSpec;
+import dev.tessera.retrieval.embed.Pooling;
+import dev.tessera.services.config.TesseraProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * The embedding models this service can serve: the built-ins carried in jars plus any added by
+ * configuration. The search model is loaded at start-up; others on first use. Each is wrapped in
+ * dynamic batching so concurrent requests share forward passes.
+ */
+@Component
+public class EmbeddingModels implements AutoCloseable {
+
+    private final List<EmbeddingModelSpec> specs;
+    private final TesseraProperties.Embedding settings;
+    private final Map<String, BatchingEmbedder> loaded = new ConcurrentHashMap<>();
+
+    public EmbeddingModels(TesseraProperties properties) {
+        this.settings = properties.embedding();
+        List<EmbeddingModelSpec> all = new ArrayList<>();
+        for (TesseraProperties.Model m : settings.models()) {
+            all.add(new EmbeddingModelSpec(m.name(), List.of(), m.engine(), m.modelPath(), m.tokenizerPath(),
+                    Pooling.parse(m.pooling()), m.normalize(), m.queryPrefix(), m.documentPrefix(), m.maxTokens()));
+        }
+        all.addAll(EmbeddingModelSpec.builtIns());
+        this.specs = List.copyOf(all);
+        searchModel(); // fail at start-up, not on the first request, if the search model cannot load
+    }
+
+    /** The model that embeds documents and queries for the index. */
+    public BatchingEmbedder searchModel() {
+        return get(settings.model());
+    }
+
+    /** @throws UnknownModelException if no model answers to that name */
+    public BatchingEmbedder get(String name) {
+        EmbeddingModelSpec spec = specs.stream().filter(s -> s.answersTo(name)).findFirst()
+                .orElseThrow(() -> new UnknownModelException(name, names()));
+        return loaded.computeIfAbsent(spec.name(), n -> new BatchingEmbedder(
+                DjlEmbedder.load(spec, settings.device(), 1, settings.maxBatchSize()),
+                settings.maxBatchSize(), settings.maxBatchTokens(), settings.maxWaitMs()));
+    }
+
+    public List<String> names() {
+        return specs.stream().map(EmbeddingModelSpec::name).toList();
+    }
+
+    public Map<String, BatchingEmbedder> loaded() {
+        return Map.copyOf(loaded);
+    }
+
+    @Override
+    public void close() {
+        loaded.values().forEach(Embedder::close);
+        loaded.clear();
+    }
+}

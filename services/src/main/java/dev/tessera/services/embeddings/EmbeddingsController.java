@@ -1,0 +1,117 @@
+package dev.tessera.services.embeddings;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tessera.retrieval.InvalidRequestException;
+import dev.tessera.retrieval.embed.BatchingEmbedder;
+import dev.tessera.retrieval.embed.Embedder;
+import dev.tessera.services.config.TesseraProperties;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** OpenAI-compatible {@code POST /v1/embeddings}. */
+@RestController
+public class EmbeddingsController {
+
+    /**
+     * @param input          a string or an array of strings
+     * @param model          model name; the search model when absent
+     * @param encodingFormat {@code float} (default) or {@code base64} (little-endian float32)
+     * @param inputType      Tessera extension: {@code document} (default) or {@code query}, for models
+     *                       that prefix queries with an instruction
+     */
+    public record EmbeddingsRequest(Object input, String model, String encodingFormat, String inputType) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EmbeddingData(String object, int index, Object embedding) {}
+
+    public record Usage(int promptTokens, int totalTokens) {}
+
+    public record EmbeddingsResponse(String object, List<EmbeddingData> data, String model, Usage usage) {}
+
+    private final EmbeddingModels models;
+    private final TesseraProperties properties;
+
+    public EmbeddingsController(EmbeddingModels models, TesseraProperties properties) {
+        this.models = models;
+        this.properties = properties;
+    }
+
+    @PostMapping("/v1/embeddings")
+    public EmbeddingsResponse embed(@RequestBody EmbeddingsRequest request) {
+        List<String> inputs = inputs(request.input());
+        Embedder.Role role = role(request.inputType());
+        boolean base64 = format(request.encodingFormat());
+        BatchingEmbedder embedder = request.model() == null || request.model().isBlank()
+                ? models.searchModel()
+                : models.get(request.model());
+        List<float[]> vectors = embedder.embed(inputs, role);
+        List<EmbeddingData> data = new ArrayList<>(vectors.size());
+        int tokens = 0;
+        for (int i = 0; i < vectors.size(); i++) {
+            data.add(new EmbeddingData("embedding", i, base64 ? toBase64(vectors.get(i)) : vectors.get(i)));
+            tokens += Math.min(embedder.maxTokens(), embedder.tokenizer().count(inputs.get(i)));
+        }
+        return new EmbeddingsResponse("list", data, embedder.name(), new Usage(tokens, tokens));
+    }
+
+    private List<String> inputs(Object input) {
+        List<String> out = new ArrayList<>();
+        if (input instanceof String s) {
+            out.add(s);
+        } else if (input instanceof List<?> list) {
+            for (Object item : list) {
+                if (!(item instanceof String s)) {
+                    throw new InvalidRequestException("input", "input must be a string or an array of strings");
+                }
+                out.add(s);
+            }
+        } else {
+            throw new InvalidRequestException("input", "input must be a string or an array of strings");
+        }
+        if (out.isEmpty()) {
+            throw new InvalidRequestException("input", "input must not be empty");
+        }
+        if (out.size() > properties.limits().maxEmbedInputs()) {
+            throw new InvalidRequestException("input",
+                    "at most " + properties.limits().maxEmbedInputs() + " inputs per request");
+        }
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).isBlank()) {
+                throw new InvalidRequestException("input[" + i + "]", "input strings must not be empty");
+            }
+        }
+        return out;
+    }
+
+    private static Embedder.Role role(String inputType) {
+        if (inputType == null || inputType.equalsIgnoreCase("document") || inputType.equalsIgnoreCase("passage")) {
+            return Embedder.Role.DOCUMENT;
+        }
+        if (inputType.equalsIgnoreCase("query")) {
+            return Embedder.Role.QUERY;
+        }
+        throw new InvalidRequestException("input_type", "input_type must be 'document' or 'query'");
+    }
+
+    private static boolean format(String encodingFormat) {
+        if (encodingFormat == null || encodingFormat.equals("float")) {
+            return false;
+        }
+        if (encodingFormat.equals("base64")) {
+            return true;
+        }
+        throw new InvalidRequestException("encoding_format", "encoding_format must be 'float' or 'base64'");
+    }
+
+    private static String toBase64(float[] v) {
+        ByteBuffer buf = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(v);
+        return Base64.getEncoder().encodeToString(buf.array());
+    }
+}

@@ -1,0 +1,9 @@
+package dev.tessera.services.web;
+
+/** A request body over the configured limit (answered 413). */
+public class PayloadTooLargeException extends RuntimeException {
+
+    public PayloadTooLargeException(long limitBytes) {
+        super("request body exceeds the limit of " + limitBytes + " bytes");
+    }
+}

@@ -1,0 +1,110 @@
+package dev.tessera.services.web;
+
+import dev.tessera.retrieval.InvalidRequestException;
+import dev.tessera.retrieval.document.UnsupportedDocumentTypeException;
+import dev.tessera.services.documents.DocumentNotFoundException;
+import dev.tessera.services.embeddings.UnknownModelException;
+import dev.tessera.services.jobs.JobsController;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Every error is RFC 9457 problem+json; client errors name the field at fault in {@code field}.
+ * Anything unexpected is logged and answered 500 without internals.
+ */
+@RestControllerAdvice
+public class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    static ProblemDetail problem(HttpStatus status, String title, String detail, String field) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setTitle(title);
+        if (field != null) {
+            p.setProperty("field", field);
+        }
+        return p;
+    }
+
+    @ExceptionHandler(UnsupportedDocumentTypeException.class)
+    ProblemDetail unsupported(UnsupportedDocumentTypeException e) {
+        return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported document type", e.getMessage(), e.field());
+    }
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ProblemDetail invalid(InvalidRequestException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field());
+    }
+
+    @ExceptionHandler(UnknownModelException.class)
+    ProblemDetail unknownModel(UnknownModelException e) {
+        return problem(HttpStatus.NOT_FOUND, "Unknown model", e.getMessage(), "model");
+    }
+
+    @ExceptionHandler({DocumentNotFoundException.class, JobsController.JobNotFoundException.class})
+    ProblemDetail notFound(RuntimeException e) {
+        return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(PayloadTooLargeException.class)
+    ProblemDetail tooLarge(PayloadTooLargeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", e.getMessage(), "body");
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ProblemDetail multipart(MultipartException e) {
+        if (causedBy(e, PayloadTooLargeException.class) != null) {
+            return problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", "the upload exceeds the size limit", "file");
+        }
+        return problem(HttpStatus.BAD_REQUEST, "Invalid multipart request", "the multipart body could not be read", "file");
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        log.error("unexpected error", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "the server failed to answer; see its log", null);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        PayloadTooLargeException tooLarge = causedBy(ex, PayloadTooLargeException.class);
+        if (tooLarge != null) {
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(tooLarge));
+        }
+        JacksonException json = causedBy(ex, JacksonException.class);
+        String field = "body";
+        String detail = "the request body is missing or is not valid JSON";
+        if (json != null && !json.getPath().isEmpty()) {
+            field = json.getPath().stream()
+                    .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            detail = "'" + field + "' has the wrong type or form";
+        } else if (json != null) {
+            detail = "malformed JSON: " + json.getOriginalMessage();
+        }
+        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Invalid request", detail, field));
+    }
+
+    private static <T extends Throwable> T causedBy(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}
