@@ -1,5 +1,6 @@
 package dev.tessera.retrieval.index;
 
+import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.document.Metadata;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,11 @@ public record MetadataFilter(Map<String, List<String>> terms) {
             return NONE;
         }
         Map<String, List<String>> terms = new LinkedHashMap<>();
-        raw.forEach((k, v) -> terms.put(k, Metadata.values(k, v)));
+        try {
+            raw.forEach((k, v) -> terms.put(k, Metadata.values(k, v)));
+        } catch (InvalidRequestException e) {
+            throw new InvalidRequestException(e.field().replaceFirst("^metadata", "filter"), e.getMessage());
+        }
         return new MetadataFilter(terms);
     }
 

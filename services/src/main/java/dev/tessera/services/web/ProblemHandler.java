@@ -20,6 +20,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
 
 /**
  * Every error is RFC 9457 problem+json; client errors name the field at fault in {@code field}.
@@ -88,13 +89,15 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         JacksonException json = causedBy(ex, JacksonException.class);
         String field = "body";
         String detail = "the request body is missing or is not valid JSON";
-        if (json != null && !json.getPath().isEmpty()) {
+        if (json instanceof StreamReadException) {
+            detail = "malformed JSON: " + json.getOriginalMessage();
+        } else if (json != null && !json.getPath().isEmpty()) {
             field = json.getPath().stream()
                     .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
             detail = "'" + field + "' has the wrong type or form";
         } else if (json != null) {
-            detail = "malformed JSON: " + json.getOriginalMessage();
+            detail = "the request body does not have the expected form: " + json.getOriginalMessage();
         }
         return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Invalid request", detail, field));
     }

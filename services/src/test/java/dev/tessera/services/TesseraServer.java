@@ -1,0 +1,125 @@
+package dev.tessera.services;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One real Tessera HTTP server for the API tests of this JVM (starting one costs a model load),
+ * on a random port and a fresh data directory, with small body limits so limits are testable.
+ */
+public final class TesseraServer {
+
+    public static final long MAX_BODY_BYTES = 256 * 1024;
+    public static final long MAX_BULK_BYTES = 1024 * 1024;
+    public static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static TesseraServer shared;
+
+    private final ConfigurableApplicationContext context;
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private TesseraServer(Path dataDir) {
+        System.setProperty("ai.djl.offline", "true");
+        context = new SpringApplicationBuilder(TesseraApplication.class).run(
+                "--server.port=0",
+                "--tessera.data-dir=" + dataDir,
+                "--tessera.limits.max-body-size=" + MAX_BODY_BYTES + "B",
+                "--tessera.limits.max-bulk-size=" + MAX_BULK_BYTES + "B");
+        base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+    }
+
+    public static synchronized TesseraServer shared() {
+        if (shared == null) {
+            try {
+                shared = new TesseraServer(Files.createTempDirectory("tessera-api-test"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(shared.context::close));
+        }
+        return shared;
+    }
+
+    public ConfigurableApplicationContext context() {
+        return context;
+    }
+
+    /** A response with its body parsed as JSON when it is JSON. */
+    public record Reply(int status, String contentType, String body) {
+        public JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        public boolean isProblem() {
+            return contentType.startsWith("application/problem+json");
+        }
+    }
+
+    public Reply send(String method, String path, String contentType, HttpRequest.BodyPublisher body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
+                .method(method, body);
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Reply postJson(String path, Object body) {
+        String text = body instanceof String s ? s : JSON.writeValueAsString(body);
+        return send("POST", path, "application/json", HttpRequest.BodyPublishers.ofString(text));
+    }
+
+    public Reply get(String path) {
+        return send("GET", path, null, HttpRequest.BodyPublishers.noBody());
+    }
+
+    public Reply delete(String path) {
+        return send("DELETE", path, null, HttpRequest.BodyPublishers.noBody());
+    }
+
+    /** A multipart/form-data upload of one file plus optional text fields. */
+    public Reply upload(String path, String fileName, byte[] content, Map<String, String> fields) {
+        String boundary = "tessera-" + UUID.randomUUID();
+        List<byte[]> parts = new ArrayList<>();
+        fields.forEach((name, value) -> parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
+                + name + "\"\r\n\r\n" + value + "\r\n").getBytes()));
+        parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes());
+        parts.add(content);
+        parts.add(("\r\n--" + boundary + "--\r\n").getBytes());
+        return send("POST", path, "multipart/form-data; boundary=" + boundary,
+                HttpRequest.BodyPublishers.ofByteArrays(parts));
+    }
+
+    /** Indexes a document and fails the test unless it is acknowledged with 201. */
+    public void index(String id, String title, String text, Map<String, Object> metadata) {
+        Reply r = postJson("/v1/documents", Map.of("id", id, "title", title, "text", text, "metadata", metadata));
+        if (r.status() != 201) {
+            throw new AssertionError("indexing " + id + " answered " + r.status() + ": " + r.body());
+        }
+    }
+}
