@@ -77,6 +77,8 @@ public final class DjlEmbedder implements Embedder {
         this.model = criteria.loadModel();
         PairList<String, Shape> inputs = model.describeInput();
         this.inputNames = inputs == null ? List.of("input_ids", "attention_mask") : inputs.keys();
+        // Special tokens the model adds around every input ([CLS]/[SEP] for BERT, BOS/EOS for others).
+        int specialTokens = inputTokenizer.encode("").getIds().length;
         this.predictors = new ArrayBlockingQueue<>(Math.max(1, predictorCount));
         for (int i = 0; i < Math.max(1, predictorCount); i++) {
             predictors.add(model.newPredictor());
@@ -94,7 +96,7 @@ public final class DjlEmbedder implements Embedder {
 
             @Override
             public int count(String text) {
-                return spanTokenizer.encode(text).getIds().length + 2;
+                return spanTokenizer.encode(text).getIds().length + specialTokens;
             }
         };
         this.dimension = forward(List.of("dimension probe")).getFirst().length;
