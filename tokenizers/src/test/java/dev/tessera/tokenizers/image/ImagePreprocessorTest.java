@@ -62,6 +62,15 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void readsLosslessWebpExactly() throws Exception {
+        // Made with Debian's cwebp -lossless from a 12x8 gradient: R = 20x, G = 30y, B = 100.
+        byte[] webp = getClass().getResourceAsStream("/images/gradient-12x8-lossless.webp").readAllBytes();
+        BufferedImage img = pre.decode(webp);
+        assertThat(img.getWidth()).isEqualTo(12);
+        assertThat(img.getRGB(5, 3) & 0xffffff).isEqualTo((100 << 16) | (90 << 8) | 100);
+    }
+
+    @Test
     void readsJpegAndRoundTripsPng() throws Exception {
         BufferedImage img = image(20, 10, (x, y) -> 0x336699);
         assertThat(pre.decode(encode(img, "jpg")).getWidth()).isEqualTo(20);
