@@ -20,7 +20,8 @@ public record TesseraProperties(
         @DefaultValue Embedding embedding,
         @DefaultValue Chunking chunking,
         @DefaultValue Search search,
-        @DefaultValue Limits limits) {
+        @DefaultValue Limits limits,
+        @DefaultValue Images images) {
 
     /**
      * @param model          the model that embeds documents and queries for search
@@ -49,6 +50,20 @@ public record TesseraProperties(
             @DefaultValue("") String queryPrefix,
             @DefaultValue("") String documentPrefix,
             @DefaultValue("512") int maxTokens) {}
+
+    /**
+     * Image tokenizers installed under {@code <data-dir>/models/<name>/}.
+     *
+     * @param defaultModel model used when a request names none; the first available when empty
+     * @param device       {@code auto} (CUDA when PyTorch sees a GPU), {@code cpu} or {@code gpu}
+     * @param maxPixels    largest width × height of an uploaded image, checked before decoding
+     * @param maxBatch     most images or token lists in one call
+     */
+    public record Images(
+            @DefaultValue("") String defaultModel,
+            @DefaultValue("auto") String device,
+            @DefaultValue("40000000") long maxPixels,
+            @DefaultValue("16") int maxBatch) {}
 
     public record Chunking(
             @DefaultValue("" + SearchDefaults.CHUNK_TOKENS) int tokens,

@@ -4,7 +4,12 @@ import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.document.UnsupportedDocumentTypeException;
 import dev.tessera.services.documents.DocumentNotFoundException;
 import dev.tessera.services.embeddings.UnknownModelException;
+import dev.tessera.services.images.ImageModelUnavailableException;
+import dev.tessera.services.images.InvalidTokensException;
+import dev.tessera.services.images.UnknownImageModelException;
 import dev.tessera.services.jobs.JobsController;
+import dev.tessera.tokenizers.image.ImageTooLargeException;
+import dev.tessera.tokenizers.image.InvalidImageException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +63,33 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler({DocumentNotFoundException.class, JobsController.JobNotFoundException.class})
     ProblemDetail notFound(RuntimeException e) {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(UnknownImageModelException.class)
+    ProblemDetail unknownImageModel(UnknownImageModelException e) {
+        return problem(HttpStatus.NOT_FOUND, "Unknown model", e.getMessage(), "model");
+    }
+
+    @ExceptionHandler(ImageModelUnavailableException.class)
+    ProblemDetail unavailableImageModel(ImageModelUnavailableException e) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Model unavailable", e.getMessage(), "model");
+    }
+
+    @ExceptionHandler(InvalidImageException.class)
+    ProblemDetail invalidImage(InvalidImageException e) {
+        return e.unsupported()
+                ? problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported image", e.getMessage(), "file")
+                : problem(HttpStatus.UNPROCESSABLE_CONTENT, "Corrupt image", e.getMessage(), "file");
+    }
+
+    @ExceptionHandler(ImageTooLargeException.class)
+    ProblemDetail imageTooLarge(ImageTooLargeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Image too large", e.getMessage(), "file");
+    }
+
+    @ExceptionHandler(InvalidTokensException.class)
+    ProblemDetail invalidTokens(InvalidTokensException e) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid tokens", e.getMessage(), "tokens");
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)

@@ -1,0 +1,121 @@
+package dev.tessera.services.images;
+
+import dev.tessera.tokenizers.image.ImageTokenizer;
+import dev.tessera.services.config.TesseraProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Image tokenizers installed under {@code <data-dir>/models/<name>/} in the layout their hub
+ * publishes ({@code config.json} + {@code model.safetensors}). They are loaded at start-up; a
+ * folder whose weights are missing, in pickle form or damaged is listed as unavailable with the
+ * reason, and never served — the other models still are.
+ */
+@Component
+public class ImageModels implements AutoCloseable {
+
+    /** One installed model folder and what became of it. */
+    public record Installed(String name, Path dir, ImageTokenizer tokenizer, String problem) {
+        public boolean available() {
+            return tokenizer != null;
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(ImageModels.class);
+
+    private final Map<String, Installed> models = new LinkedHashMap<>();
+    private final String defaultModel;
+
+    /** @param loaders one per checkpoint family; a folder no loader recognises is skipped */
+    public ImageModels(TesseraProperties properties, List<ImageTokenizerLoader> loaders) {
+        this.defaultModel = properties.images().defaultModel();
+        Path root = properties.dataDir().resolve("models");
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                for (ImageTokenizerLoader loader : loaders) {
+                    Optional<Installed> installed = install(dir, loader, properties.images().device());
+                    if (installed.isPresent()) {
+                        models.put(installed.get().name(), installed.get());
+                        break;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log.error("cannot list installed models under {}", root, e);
+        }
+    }
+
+    private static Optional<Installed> install(Path dir, ImageTokenizerLoader loader, String device) {
+        String name = dir.getFileName().toString();
+        if (!loader.recognises(dir)) {
+            return Optional.empty(); // not an image tokenizer folder (e.g. an embedding model)
+        }
+        if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
+            String problem = Files.isRegularFile(dir.resolve("pytorch_model.bin"))
+                    ? "weights are a PyTorch pickle (pytorch_model.bin), which Tessera does not read; convert them once "
+                            + "with: python -c \"import torch; from safetensors.torch import save_file; "
+                            + "save_file(torch.load('pytorch_model.bin', map_location='cpu'), 'model.safetensors')\""
+                    : "no model.safetensors in " + dir;
+            log.warn("image model {} unavailable: {}", name, problem);
+            return Optional.of(new Installed(name, dir, null, problem));
+        }
+        try {
+            ImageTokenizer tokenizer = loader.load(name, dir, device);
+            log.info("image model {} loaded from {} ({} tokens, codebook {}, {} parameters, {})", name, dir,
+                    tokenizer.numTokens(), tokenizer.codebookSize(), tokenizer.parameterCount(), tokenizer.device());
+            return Optional.of(new Installed(name, dir, tokenizer, null));
+        } catch (Exception e) {
+            String problem = e.getMessage() == null ? e.toString() : e.getMessage();
+            log.warn("image model {} unavailable: {}", name, problem);
+            return Optional.of(new Installed(name, dir, null, problem));
+        }
+    }
+
+    public List<Installed> all() {
+        return new ArrayList<>(models.values());
+    }
+
+    /**
+     * @param name the requested model, or null/blank for the default
+     * @throws UnknownImageModelException when nothing answers to the name
+     * @throws ImageModelUnavailableException when the model is installed but cannot be served
+     */
+    public ImageTokenizer get(String name) {
+        String wanted = name == null || name.isBlank() ? defaultName() : name;
+        Installed m = models.get(wanted);
+        if (m == null) {
+            throw new UnknownImageModelException(wanted, models.keySet());
+        }
+        if (!m.available()) {
+            throw new ImageModelUnavailableException(m.name(), m.problem());
+        }
+        return m.tokenizer();
+    }
+
+    private String defaultName() {
+        if (!defaultModel.isBlank()) {
+            return defaultModel;
+        }
+        return models.values().stream().filter(Installed::available).map(Installed::name).findFirst()
+                .orElseThrow(() -> new ImageModelUnavailableException("(default)",
+                        "no image tokenizer is installed; put config.json + model.safetensors under <data-dir>/models/<name>/"));
+    }
+
+    @Override
+    public void close() {
+        models.values().stream().filter(Installed::available).forEach(m -> m.tokenizer().close());
+    }
+}

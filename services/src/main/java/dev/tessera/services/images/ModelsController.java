@@ -1,0 +1,52 @@
+package dev.tessera.services.images;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tessera.services.config.TesseraProperties;
+import dev.tessera.services.embeddings.EmbeddingModels;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /v1/models}: every model this service knows, with whether it can be served. */
+@RestController
+public class ModelsController {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ModelView(String name, String kind, String status, String device, Long parameters,
+                            Integer numTokens, Integer codebookSize, Integer imageSize, Integer dimension,
+                            String problem) {}
+
+    public record ModelList(List<ModelView> models) {}
+
+    private final EmbeddingModels embeddings;
+    private final ImageModels images;
+    private final TesseraProperties properties;
+
+    public ModelsController(EmbeddingModels embeddings, ImageModels images, TesseraProperties properties) {
+        this.embeddings = embeddings;
+        this.images = images;
+        this.properties = properties;
+    }
+
+    @GetMapping("/v1/models")
+    public ModelList list() {
+        List<ModelView> out = new ArrayList<>();
+        var loaded = embeddings.loaded();
+        for (String name : embeddings.names()) {
+            var model = loaded.get(name);
+            out.add(new ModelView(name, "embedding", model != null ? "loaded" : "available",
+                    properties.embedding().device(), null, null, null, null,
+                    model != null ? model.dimension() : null, null));
+        }
+        for (ImageModels.Installed m : images.all()) {
+            var t = m.tokenizer();
+            out.add(m.available()
+                    ? new ModelView(m.name(), "image-tokenizer", "available", t.device(), t.parameterCount(),
+                            t.numTokens(), t.codebookSize(), t.imageSize(), null, null)
+                    : new ModelView(m.name(), "image-tokenizer", "unavailable", null, null, null, null, null, null,
+                            m.problem()));
+        }
+        return new ModelList(out);
+    }
+}
