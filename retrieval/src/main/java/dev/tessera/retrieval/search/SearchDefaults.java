@@ -7,7 +7,7 @@ package dev.tessera.retrieval.search;
 public final class SearchDefaults {
 
     public static final String FUSION = "convex";
-    public static final double DENSE_WEIGHT = 0.7;
+    public static final double DENSE_WEIGHT = 0.6;
     public static final int RRF_K = 60;
     public static final int CANDIDATE_DEPTH = 100;
     public static final int CHUNK_TOKENS = 256;
