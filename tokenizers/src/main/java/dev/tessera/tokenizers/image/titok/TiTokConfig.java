@@ -215,8 +215,8 @@ public record TiTokConfig(
                 resBlocks = integer(pd, "pixel_decoder.", "num_res_blocks");
                 JsonNode gn = pd.path("group_norm");
                 if (gn.isObject()) {
-                    groups = optInteger(gn, "pixel_decoder.group_norm.", "num_groups") == null ? 32
-                            : integer(gn, "pixel_decoder.group_norm.", "num_groups");
+                    Integer declaredGroups = optInteger(gn, "pixel_decoder.group_norm.", "num_groups");
+                    groups = declaredGroups == null ? 32 : declaredGroups;
                     gnEps = gn.has("eps") ? (float) gn.path("eps").doubleValue() : 1e-6f;
                 }
             }
