@@ -1,0 +1,79 @@
+package dev.tessera.tokenizers.image.titok;
+
+import ai.djl.ndarray.NDArray;
+import dev.tessera.tokenizers.nn.Conv2d;
+import dev.tessera.tokenizers.nn.LayerNorm;
+import dev.tessera.tokenizers.nn.NamedWeights;
+import dev.tessera.tokenizers.nn.ResidualAttentionBlock;
+import dev.tessera.tokenizers.nn.ScopedStep;
+import dev.tessera.tokenizers.weights.MalformedWeightsException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ViT encoder with appended latent tokens: [class, patches] + positions, then the N learned
+ * latent tokens + their positions; ln_pre, blocks, ln_post on the last N positions, 1×1 conv_out
+ * to token space. Output [B, C', 1, N] as in the reference (C' = token size, doubled for VAE).
+ */
+final class TiTokEncoder {
+
+    private final TiTokConfig config;
+    private final Conv2d patchEmbed;
+    private final NDArray classEmbedding;       // [1, W]
+    private final NDArray positionalEmbedding;  // [g²+1, W]
+    private final NDArray latentInput;          // latent_tokens + their positions, [N, W]
+    private final LayerNorm lnPre;
+    private final List<ResidualAttentionBlock> blocks = new ArrayList<>();
+    private final LayerNorm lnPost;
+    private final Conv2d convOut;
+
+    TiTokEncoder(TiTokConfig config, NamedWeights weights) throws MalformedWeightsException {
+        this.config = config;
+        TiTokConfig.Transformer t = config.encoder();
+        long w = t.width();
+        long g = config.encoderGrid();
+        long n = config.numLatentTokens();
+        int p = config.encoderPatchSize();
+        patchEmbed = Conv2d.load(weights, "encoder.patch_embed", 3, w, p, p, 0, true);
+        classEmbedding = weights.get("encoder.class_embedding", 1, w);
+        positionalEmbedding = weights.get("encoder.positional_embedding", g * g + 1, w);
+        // The latent tokens are a top-level parameter of TiTok, shared by all images.
+        latentInput = weights.get("latent_tokens", n, w).add(weights.get("encoder.latent_token_positional_embedding", n, w));
+        lnPre = LayerNorm.load(weights, "encoder.ln_pre", w, t.layerNormEps());
+        for (int i = 0; i < t.layers(); i++) {
+            blocks.add(ResidualAttentionBlock.load(weights, "encoder.transformer." + i, w, t.heads(), t.mlpWidth(),
+                    t.layerNormEps()));
+        }
+        lnPost = LayerNorm.load(weights, "encoder.ln_post", w, t.layerNormEps());
+        convOut = Conv2d.load(weights, "encoder.conv_out", w, config.encoderOutChannels(), 1, 1, 0, true);
+    }
+
+    /** Pixels [B, 3, S, S] in [0, 1] → latents [B, C', 1, N]. Records enc_ln_post and latents. */
+    NDArray forward(NDArray pixels, Probe probe) {
+        long batch = pixels.getShape().get(0);
+        long w = config.encoder().width();
+        long patches = (long) config.encoderGrid() * config.encoderGrid();
+        long n = config.numLatentTokens();
+
+        NDArray x = patchEmbed.apply(pixels).reshape(batch, w, patches).transpose(0, 2, 1);  // row-major (y, x)
+        NDArray cls = classEmbedding.expandDims(0).broadcast(batch, 1, w);
+        x = cls.concat(x, 1).add(positionalEmbedding);
+        x = x.concat(latentInput.expandDims(0).broadcast(batch, n, w), 1);
+        x = lnPre.apply(x);
+        for (ResidualAttentionBlock block : blocks) {
+            NDArray in = x;
+            x = ScopedStep.run(() -> block.apply(in));
+        }
+        NDArray latent = lnPost.apply(x.get(":, {}:, :", 1 + patches));  // [B, N, W]
+        probe.record("enc_ln_post", latent);
+
+        NDArray asImage = config.legacy()
+                // Legacy quirk of the released L-32/B-64/S-128: [B, N, W] re-read as [B, W, N, 1]
+                // without a transpose, so each conv "channel" is a scrambled slice of memory.
+                ? latent.reshape(batch, w, n, 1)
+                : latent.transpose(0, 2, 1).reshape(batch, w, n, 1);
+        NDArray latents = convOut.apply(asImage).reshape(batch, config.encoderOutChannels(), 1, n);
+        probe.record("latents", latents);
+        return latents;
+    }
+}
