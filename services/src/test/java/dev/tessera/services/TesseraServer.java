@@ -34,14 +34,44 @@ public final class TesseraServer {
     private final String base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
+    /** The TiTok conformance fixtures, kept in the tokenizers module's test resources. */
+    public static final Path FIXTURES = Path.of("..", "tokenizers", "src", "test", "resources", "fixtures");
+    public static final long MAX_IMAGE_PIXELS = 64 * 64;
+
     private TesseraServer(Path dataDir) {
         System.setProperty("ai.djl.offline", "true");
+        installModels(dataDir.resolve("models"));
         context = new SpringApplicationBuilder(TesseraApplication.class).run(
                 "--server.port=0",
                 "--tessera.data-dir=" + dataDir,
+                "--tessera.images.default-model=titok-tiny",
+                "--tessera.images.max-pixels=" + MAX_IMAGE_PIXELS,
                 "--tessera.limits.max-body-size=" + MAX_BODY_BYTES + "B",
                 "--tessera.limits.max-bulk-size=" + MAX_BULK_BYTES + "B");
         base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+    }
+
+    /**
+     * Installs models as a user would, in {@code <data-dir>/models/<name>/}: both fixtures, one
+     * with a truncated weights file, and one published only as a PyTorch pickle.
+     */
+    private static void installModels(Path models) {
+        try {
+            for (String fixture : java.util.List.of("titok-tiny", "titok-tiny-single-stage")) {
+                Path dir = Files.createDirectories(models.resolve(fixture));
+                Files.copy(FIXTURES.resolve(fixture).resolve("config.json"), dir.resolve("config.json"));
+                Files.copy(FIXTURES.resolve(fixture).resolve("model.safetensors"), dir.resolve("model.safetensors"));
+            }
+            Path truncated = Files.createDirectories(models.resolve("titok-truncated"));
+            Files.copy(FIXTURES.resolve("titok-tiny/config.json"), truncated.resolve("config.json"));
+            byte[] weights = Files.readAllBytes(FIXTURES.resolve("titok-tiny/model.safetensors"));
+            Files.write(truncated.resolve("model.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
+            Path pickled = Files.createDirectories(models.resolve("titok-pickled"));
+            Files.copy(FIXTURES.resolve("titok-tiny/config.json"), pickled.resolve("config.json"));
+            Files.write(pickled.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static synchronized TesseraServer shared() {

@@ -158,8 +158,12 @@ public class ImageTokenizeController {
     }
 
     private static byte[] decodeBase64(String value, String field) {
+        String text = value == null ? "" : value.strip();
+        if (text.startsWith("data:") && text.contains(",")) {
+            text = text.substring(text.indexOf(',') + 1); // a data: URL as browsers produce it
+        }
         try {
-            return Base64.getMimeDecoder().decode(value == null ? "" : value);
+            return Base64.getDecoder().decode(text.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(field, field + " is not valid base64");
         }
