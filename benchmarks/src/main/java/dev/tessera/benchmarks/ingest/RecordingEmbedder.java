@@ -12,7 +12,7 @@ import java.util.List;
 final class RecordingEmbedder implements Embedder {
 
     private final Embedder delegate;
-    private final List<String> passages = new ArrayList<>();
+    private final List<List<String>> calls = new ArrayList<>();
     private long embedNanos;
 
     RecordingEmbedder(Embedder delegate) {
@@ -25,13 +25,19 @@ final class RecordingEmbedder implements Embedder {
         List<float[]> out = delegate.embed(texts, role);
         embedNanos += System.nanoTime() - t;
         if (role == Role.DOCUMENT) {
-            passages.addAll(texts);
+            calls.add(List.copyOf(texts));
         }
         return out;
     }
 
+    /** Every passage embedded, in order. */
     synchronized List<String> passages() {
-        return List.copyOf(passages);
+        return calls.stream().flatMap(List::stream).toList();
+    }
+
+    /** The passages grouped as the write path sent them: one list per embed call. */
+    synchronized List<List<String>> calls() {
+        return List.copyOf(calls);
     }
 
     synchronized double embedSeconds() {
