@@ -1,0 +1,41 @@
+package dev.tessera.benchmarks;
+
+import dev.tessera.benchmarks.cli.Args;
+import dev.tessera.benchmarks.cli.UsageException;
+import dev.tessera.benchmarks.eval.IrEvaluation;
+import dev.tessera.benchmarks.ingest.IngestBenchmark;
+import dev.tessera.benchmarks.vectors.VectorBenchmark;
+import java.util.List;
+
+/** Entry point of the runnable benchmarks; the launcher passes its arguments through unchanged. */
+public final class Main {
+
+    static final String USAGE = """
+            usage:
+              eval ir --dataset DIR [--engine lucene|hnswlib] [--model NAME]
+              bench ingest --dataset DIR [--docs N] [--model NAME]
+              bench vectors --dataset DIR [--dataset DIR2] [--sizes 10000,100000] [--queries 1000] [--cache DIR]
+            """;
+
+    private Main() {}
+
+    public static void main(String[] argv) {
+        try {
+            Args args = Args.parse(argv);
+            List<String> words = args.words();
+            String command = String.join(" ", words);
+            switch (command) {
+                case "eval ir" -> IrEvaluation.run(args);
+                case "bench ingest" -> IngestBenchmark.run(args);
+                case "bench vectors" -> VectorBenchmark.run(args);
+                default -> throw new UsageException(command.isEmpty() ? "no command given" : "unknown command '" + command + "'");
+            }
+        } catch (UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+        // DJL and ONNX Runtime leave non-daemon threads behind; a benchmark is done when it has printed.
+        System.exit(0);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.tessera.benchmarks.ingest;
+
+import dev.tessera.retrieval.embed.Embedder;
+import dev.tessera.retrieval.embed.TextTokenizer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Passes calls through and keeps the passages the write path asked to embed, and the time spent
+ * embedding them, so the bare-model run can use exactly the same texts.
+ */
+final class RecordingEmbedder implements Embedder {
+
+    private final Embedder delegate;
+    private final List<List<String>> calls = new ArrayList<>();
+    private long embedNanos;
+
+    RecordingEmbedder(Embedder delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public synchronized List<float[]> embed(List<String> texts, Role role) {
+        long t = System.nanoTime();
+        List<float[]> out = delegate.embed(texts, role);
+        embedNanos += System.nanoTime() - t;
+        if (role == Role.DOCUMENT) {
+            calls.add(List.copyOf(texts));
+        }
+        return out;
+    }
+
+    /** Every passage embedded, in order. */
+    synchronized List<String> passages() {
+        return calls.stream().flatMap(List::stream).toList();
+    }
+
+    /** The passages grouped as the write path sent them: one list per embed call. */
+    synchronized List<List<String>> calls() {
+        return List.copyOf(calls);
+    }
+
+    synchronized double embedSeconds() {
+        return embedNanos / 1e9;
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public int dimension() {
+        return delegate.dimension();
+    }
+
+    @Override
+    public TextTokenizer tokenizer() {
+        return delegate.tokenizer();
+    }
+
+    @Override
+    public int maxTokens() {
+        return delegate.maxTokens();
+    }
+
+    /** The wrapped model outlives this recorder; its owner closes it. */
+    @Override
+    public void close() {}
+}
