@@ -4,6 +4,7 @@ import dev.tessera.benchmarks.cli.Args;
 import dev.tessera.benchmarks.cli.UsageException;
 import dev.tessera.benchmarks.eval.IrEvaluation;
 import dev.tessera.benchmarks.ingest.IngestBenchmark;
+import dev.tessera.benchmarks.titok.TiTokBenchmark;
 import dev.tessera.benchmarks.vectors.VectorBenchmark;
 import java.util.List;
 
@@ -15,6 +16,7 @@ public final class Main {
               eval ir --dataset DIR [--engine lucene|hnswlib] [--model NAME]
               bench ingest --dataset DIR [--docs N] [--model NAME]
               bench vectors --dataset DIR [--dataset DIR2] [--sizes 10000,100000] [--queries 1000] [--cache DIR]
+              bench titok [--fixture DIR] [--variant s128] [--seconds 20]
             """;
 
     private Main() {}
@@ -28,6 +30,7 @@ public final class Main {
                 case "eval ir" -> IrEvaluation.run(args);
                 case "bench ingest" -> IngestBenchmark.run(args);
                 case "bench vectors" -> VectorBenchmark.run(args);
+                case "bench titok" -> TiTokBenchmark.run(args);
                 default -> throw new UsageException(command.isEmpty() ? "no command given" : "unknown command '" + command + "'");
             }
         } catch (UsageException e) {

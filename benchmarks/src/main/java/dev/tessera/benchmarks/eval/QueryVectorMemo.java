@@ -1,7 +1,7 @@
 package dev.tessera.benchmarks.eval;
 
 import dev.tessera.retrieval.embed.Embedder;
-import dev.tessera.retrieval.embed.TextTokenizer;
+import dev.tessera.retrieval.embed.ForwardingEmbedder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Remembers query embeddings, so the ten evaluation runs embed each query once instead of ten
  * times. The model is deterministic, so the rankings are the ones the service would produce.
  */
-final class QueryVectorMemo implements Embedder {
+final class QueryVectorMemo extends ForwardingEmbedder {
 
-    private final Embedder delegate;
     private final Map<String, float[]> queries = new ConcurrentHashMap<>();
 
     QueryVectorMemo(Embedder delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
@@ -35,30 +34,5 @@ final class QueryVectorMemo implements Embedder {
         List<float[]> out = new ArrayList<>(texts.size());
         texts.forEach(t -> out.add(queries.get(t)));
         return out;
-    }
-
-    @Override
-    public String name() {
-        return delegate.name();
-    }
-
-    @Override
-    public int dimension() {
-        return delegate.dimension();
-    }
-
-    @Override
-    public TextTokenizer tokenizer() {
-        return delegate.tokenizer();
-    }
-
-    @Override
-    public int maxTokens() {
-        return delegate.maxTokens();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

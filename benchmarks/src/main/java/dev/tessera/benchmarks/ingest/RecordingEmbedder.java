@@ -1,7 +1,7 @@
 package dev.tessera.benchmarks.ingest;
 
 import dev.tessera.retrieval.embed.Embedder;
-import dev.tessera.retrieval.embed.TextTokenizer;
+import dev.tessera.retrieval.embed.ForwardingEmbedder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,14 +9,13 @@ import java.util.List;
  * Passes calls through and keeps the passages the write path asked to embed, and the time spent
  * embedding them, so the bare-model run can use exactly the same texts.
  */
-final class RecordingEmbedder implements Embedder {
+final class RecordingEmbedder extends ForwardingEmbedder {
 
-    private final Embedder delegate;
     private final List<List<String>> calls = new ArrayList<>();
     private long embedNanos;
 
     RecordingEmbedder(Embedder delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
@@ -42,26 +41,6 @@ final class RecordingEmbedder implements Embedder {
 
     synchronized double embedSeconds() {
         return embedNanos / 1e9;
-    }
-
-    @Override
-    public String name() {
-        return delegate.name();
-    }
-
-    @Override
-    public int dimension() {
-        return delegate.dimension();
-    }
-
-    @Override
-    public TextTokenizer tokenizer() {
-        return delegate.tokenizer();
-    }
-
-    @Override
-    public int maxTokens() {
-        return delegate.maxTokens();
     }
 
     /** The wrapped model outlives this recorder; its owner closes it. */

@@ -18,6 +18,17 @@ public record Document(String id, String title, String text, Map<String, Object>
         metadata = metadata == null ? Map.of() : new LinkedHashMap<>(metadata);
     }
 
+    /**
+     * A chunk of this document with the title in front, for context the chunk may lack — unless
+     * the chunk already starts with the title (as abstracts often do), which would count it twice.
+     */
+    public String titled(String chunkText) {
+        if (title.isBlank() || chunkText.regionMatches(true, 0, title, 0, title.length())) {
+            return chunkText;
+        }
+        return title + "\n" + chunkText;
+    }
+
     /** Metadata flattened to the exact-match strings that filters compare with. */
     public Map<String, List<String>> filterValues() {
         Map<String, List<String>> out = new LinkedHashMap<>();

@@ -14,11 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * forward pass, waiting at most {@code maxWaitMillis} for a batch to fill. One forward over 32
  * short texts costs far less than 32 forwards of one.
  */
-public final class BatchingEmbedder implements Embedder {
+public final class BatchingEmbedder extends ForwardingEmbedder {
 
     private record Pending(String text, Role role, int tokens, CompletableFuture<float[]> result) {}
 
-    private final Embedder delegate;
     private final int maxBatchSize;
     private final int maxBatchTokens;
     private final long maxWaitNanos;
@@ -29,7 +28,7 @@ public final class BatchingEmbedder implements Embedder {
     private volatile boolean running = true;
 
     public BatchingEmbedder(Embedder delegate, int maxBatchSize, int maxBatchTokens, long maxWaitMillis) {
-        this.delegate = delegate;
+        super(delegate);
         this.maxBatchSize = Math.max(1, maxBatchSize);
         this.maxBatchTokens = Math.max(1, maxBatchTokens);
         this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, maxWaitMillis));
@@ -130,26 +129,6 @@ public final class BatchingEmbedder implements Embedder {
 
     public Embedder delegate() {
         return delegate;
-    }
-
-    @Override
-    public String name() {
-        return delegate.name();
-    }
-
-    @Override
-    public int dimension() {
-        return delegate.dimension();
-    }
-
-    @Override
-    public TextTokenizer tokenizer() {
-        return delegate.tokenizer();
-    }
-
-    @Override
-    public int maxTokens() {
-        return delegate.maxTokens();
     }
 
     @Override

@@ -63,7 +63,7 @@ public final class DocumentIngestor {
             }
             chunks.add(c);
             for (Chunk chunk : c) {
-                passages.add(passage(doc.title(), chunk.text()));
+                passages.add(doc.titled(chunk.text()));
             }
         }
         List<float[]> vectors = embedder.embed(passages, Embedder.Role.DOCUMENT);
@@ -78,13 +78,5 @@ public final class DocumentIngestor {
         }
         index.upsert(indexed);
         return out;
-    }
-
-    /** What the embedder sees for a chunk: the title gives context the chunk may lack. */
-    static String passage(String title, String chunkText) {
-        if (title == null || title.isBlank() || chunkText.regionMatches(true, 0, title, 0, title.length())) {
-            return chunkText;
-        }
-        return title + "\n" + chunkText;
     }
 }

@@ -102,12 +102,12 @@ class DjlEmbedderTest {
     }
 
     /** Lets the shared model outlive the batcher under test. */
-    private record NonClosing(Embedder inner) implements Embedder {
-        public String name() { return inner.name(); }
-        public int dimension() { return inner.dimension(); }
-        public List<float[]> embed(List<String> texts, Role role) { return inner.embed(texts, role); }
-        public TextTokenizer tokenizer() { return inner.tokenizer(); }
-        public int maxTokens() { return inner.maxTokens(); }
+    private static final class NonClosing extends ForwardingEmbedder {
+        NonClosing(Embedder inner) {
+            super(inner);
+        }
+
+        @Override
         public void close() {}
     }
 }
