@@ -102,8 +102,9 @@ public final class VectorBenchmark {
         System.out.printf("%n### Vector engines: %d-d %s embeddings, %,d queries, top-%d, single thread%n%n",
                 base[0].length, modelName, queries.size(), K);
         System.out.print(table);
-        System.out.printf("%nLucene HNSW: Lucene defaults (M=16, beam width 100), k=%d. hnswlib: M=%d, "
-                + "efConstruction=200, ef=100. Build = upserts of %d one-chunk documents per commit.%n", K, 16, BATCH);
+        System.out.printf("%nLucene HNSW: Lucene defaults (M=16, beam width 100), explores max(k, 100) candidates, "
+                + "keeps k=%d. hnswlib: M=%d, efConstruction=200, ef=100. Build = upserts of %d one-chunk documents "
+                + "per commit.%n", K, 16, BATCH);
     }
 
     private record EngineResult(double buildSeconds, double recall, Latencies latencies, IndexStats stats) {}
