@@ -135,6 +135,8 @@ class ImageTokenizeApiTest {
                 .contains(Path.of("titok-truncated", "model.safetensors").toString());
         assertThat(byName.get("titok-pickled").get("problem").asString()).contains("pytorch_model.bin", "save_file");
         assertThat(byName.get("bge-small-en-v1.5").get("kind").asString()).isEqualTo("embedding");
+        assertThat(byName.get("bge-small-en-v1.5").get("status").asString()).isEqualTo("loaded");
+        assertThat(byName.get("bge-small-en-v1.5").get("device").asString()).isEqualTo("cpu()");
     }
 
     @Test

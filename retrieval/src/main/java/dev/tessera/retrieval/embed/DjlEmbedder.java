@@ -130,6 +130,11 @@ public final class DjlEmbedder implements Embedder {
         return spec.name();
     }
 
+    /** The device the model runs on, e.g. {@code cpu()} or {@code gpu(0)}. */
+    public String device() {
+        return model.getNDManager().getDevice().toString();
+    }
+
     public EmbeddingModelSpec spec() {
         return spec;
     }

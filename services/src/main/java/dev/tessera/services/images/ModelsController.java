@@ -1,6 +1,7 @@
 package dev.tessera.services.images;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tessera.retrieval.embed.DjlEmbedder;
 import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.embeddings.EmbeddingModels;
 import java.util.ArrayList;
@@ -35,8 +36,10 @@ public class ModelsController {
         var loaded = embeddings.loaded();
         for (String name : embeddings.names()) {
             var model = loaded.get(name);
+            String device = model != null && model.delegate() instanceof DjlEmbedder djl
+                    ? djl.device() : properties.embedding().device();
             out.add(new ModelView(name, "embedding", model != null ? "loaded" : "available",
-                    properties.embedding().device(), null, null, null, null,
+                    device, null, null, null, null,
                     model != null ? model.dimension() : null, null));
         }
         for (ImageModels.Installed m : images.all()) {
