@@ -9,6 +9,7 @@ import dev.tessera.retrieval.context.Sentences;
 import dev.tessera.retrieval.embed.Embedder.Role;
 import dev.tessera.retrieval.embed.VectorMath;
 import dev.tessera.retrieval.index.ChunkHit;
+import dev.tessera.tokenizers.text.TextTokenCounter.TokenPiece;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -28,6 +29,9 @@ import java.util.Set;
  *   <li>{@link KMeans} with k-means++ seeding and the fixed seed {@value #SEED}.
  *   <li>Cluster relevance = the highest cosine(query, member) in the cluster; clusters are rendered
  *       in descending relevance (ties: the cluster holding the better-ranked candidate first).
+ *   <li>Units of extraction are sentences (JDK {@code BreakIterator}); one longer than
+ *       {@value #MAX_SENTENCE_TOKENS} tokens is cut into pieces of that many tokens, so text
+ *       without recognisable sentence ends still yields something that fits small budgets.
  *   <li>Sentence score = {@value #QUERY_WEIGHT}·cos(query, sentence) + {@value #CENTROID_WEIGHT}·cos(centroid,
  *       sentence): mostly about the question, partly about what the cluster is about.
  *   <li>Cluster share = available · w_c / Σw, with w_c = max(relevance_c, 0) + 0.001. Pass one takes each
@@ -47,6 +51,7 @@ public final class CragAssembler implements ContextAssembler {
     public static final long SEED = 42L;
     public static final double QUERY_WEIGHT = 0.7;
     public static final double CENTROID_WEIGHT = 0.3;
+    public static final int MAX_SENTENCE_TOKENS = 64;
 
     private final EmbeddingCache embeddings;
 
@@ -170,8 +175,10 @@ public final class CragAssembler implements ContextAssembler {
         for (int rank : kept) {
             String text = candidates.get(rank).text();
             for (int[] span : Sentences.spans(text)) {
-                where.add(new int[] {rank, span[0], span[1]});
-                texts.add(text.substring(span[0], span[1]));
+                for (int[] unit : splitLongSentence(request, text, span)) {
+                    where.add(new int[] {rank, unit[0], unit[1]});
+                    texts.add(text.substring(unit[0], unit[1]));
+                }
             }
         }
         List<float[]> vectors = embeddings.embed(texts, Role.DOCUMENT);
@@ -182,6 +189,22 @@ public final class CragAssembler implements ContextAssembler {
             double score = QUERY_WEIGHT * VectorMath.cosine(query, vectors.get(i))
                     + CENTROID_WEIGHT * VectorMath.cosine(clustering.centroids()[cluster], vectors.get(i));
             out.add(new Sentence(w[0], cluster, w[1], w[2], texts.get(i), request.tokenizer().count(texts.get(i)), score));
+        }
+        return out;
+    }
+
+    /** A run-on "sentence" (no breaks the JDK recognises) is cut into token pieces so it cannot starve a cluster. */
+    private static List<int[]> splitLongSentence(ContextRequest request, String text, int[] span) {
+        String sentence = text.substring(span[0], span[1]);
+        if (request.tokenizer().count(sentence) <= MAX_SENTENCE_TOKENS) {
+            return List.of(span);
+        }
+        List<int[]> out = new ArrayList<>();
+        for (TokenPiece piece : request.tokenizer().split(sentence, MAX_SENTENCE_TOKENS)) {
+            int s = span[0] + piece.start(), e = span[0] + piece.end();
+            while (s < e && Character.isWhitespace(text.charAt(s))) s++;
+            while (e > s && Character.isWhitespace(text.charAt(e - 1))) e--;
+            if (e > s) out.add(new int[] {s, e});
         }
         return out;
     }

@@ -72,4 +72,11 @@ class CragAssemblerTest {
         ContextRequest request = new ContextRequest("b k", 200, 0, o200k);
         assertThat(crag.assemble(request, hits)).isEqualTo(crag.assemble(request, hits));
     }
+
+    @Test
+    void runOnTextWithoutSentenceEndsStillFillsASmallBudget() {
+        String runOn = "jet engine turbine pressure flow ".repeat(60); // one "sentence" of ~300 tokens
+        AssembledContext result = crag.assemble(new ContextRequest("turbine pressure", 100, 0, o200k), Hits.of(runOn));
+        assertThat(result.tokensUsed()).isBetween(CragAssembler.MAX_SENTENCE_TOKENS / 2, 100);
+    }
 }
