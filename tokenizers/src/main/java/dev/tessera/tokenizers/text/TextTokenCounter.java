@@ -4,6 +4,9 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
+import com.knuddels.jtokkit.api.IntArrayList;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -45,5 +48,69 @@ public final class TextTokenCounter {
 
     public int count(String text) {
         return encoding.countTokens(text);
+    }
+
+    /**
+     * A run of consecutive tokens: characters {@code [start, end)} of the text and tokens
+     * {@code [tokenStart, tokenEnd)} of its encoding.
+     */
+    public record TokenPiece(int start, int end, int tokenStart, int tokenEnd) {
+        public int tokens() {
+            return tokenEnd - tokenStart;
+        }
+    }
+
+    /**
+     * Cuts {@code text} into pieces of {@code tokensPerPiece} tokens (the last may be shorter),
+     * with character offsets. A token boundary that falls inside a multi-byte character is moved
+     * to the end of that character, so every piece is valid text; a piece left with no characters
+     * that way is dropped. The pieces tile the text without gaps.
+     */
+    public List<TokenPiece> split(String text, int tokensPerPiece) {
+        if (tokensPerPiece < 1) {
+            throw new IllegalArgumentException("tokensPerPiece must be >= 1, was " + tokensPerPiece);
+        }
+        IntArrayList tokens = encoding.encodeOrdinary(text);
+        int[] charAtByte = charOffsetsByByte(text);
+        List<TokenPiece> pieces = new ArrayList<>();
+        IntArrayList one = new IntArrayList(1);
+        int bytePos = 0;
+        int pieceStartChar = 0;
+        int pieceStartToken = 0;
+        for (int t = 0; t < tokens.size(); t++) {
+            one.clear();
+            one.add(tokens.get(t));
+            bytePos += encoding.decodeBytes(one).length;
+            boolean last = t == tokens.size() - 1;
+            if ((t + 1 - pieceStartToken) == tokensPerPiece || last) {
+                int endChar = last ? text.length() : charAtByte[Math.min(bytePos, charAtByte.length - 1)];
+                if (endChar > pieceStartChar) {
+                    pieces.add(new TokenPiece(pieceStartChar, endChar, pieceStartToken, t + 1));
+                    pieceStartChar = endChar;
+                    pieceStartToken = t + 1;
+                }
+            }
+        }
+        return pieces;
+    }
+
+    /** For every UTF-8 byte offset, the char offset of the first character boundary at or after it. */
+    private static int[] charOffsetsByByte(String text) {
+        int byteLength = text.getBytes(StandardCharsets.UTF_8).length;
+        int[] map = new int[byteLength + 1];
+        int b = 0;
+        for (int c = 0; c < text.length(); ) {
+            int cp = text.codePointAt(c);
+            int width = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            int next = c + Character.charCount(cp);
+            map[b] = c;
+            for (int i = 1; i < width; i++) {
+                map[b + i] = next;
+            }
+            b += width;
+            c = next;
+        }
+        map[byteLength] = text.length();
+        return map;
     }
 }

@@ -1,0 +1,247 @@
+package dev.tessera.retrieval.context.crag;
+
+import dev.tessera.retrieval.context.AssembledContext;
+import dev.tessera.retrieval.context.ContextAssembler;
+import dev.tessera.retrieval.context.ContextRequest;
+import dev.tessera.retrieval.context.ContextSegment;
+import dev.tessera.retrieval.context.EmbeddingCache;
+import dev.tessera.retrieval.context.Sentences;
+import dev.tessera.retrieval.embed.Embedder.Role;
+import dev.tessera.retrieval.embed.VectorMath;
+import dev.tessera.retrieval.index.ChunkHit;
+import dev.tessera.tokenizers.text.TextTokenCounter.TokenPiece;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * LLM-free CRAG: cluster the candidates and keep an extractive summary of each cluster.
+ *
+ * <ol>
+ *   <li>Embed candidates ({@code Role.DOCUMENT}) and the query ({@code Role.QUERY}).
+ *   <li>Near-duplicates: walking in rank order, drop a candidate whose cosine with an already kept
+ *       one is ≥ {@value #DUPLICATE_COSINE} (the higher-ranked copy stays).
+ *   <li>Number of clusters: {@code k = clamp(round(available / }{@value #TOKENS_PER_CLUSTER}{@code ), 1,
+ *       min(}{@value #MAX_CLUSTERS}{@code , n))}, n = candidates left after de-duplication,
+ *       available = budget − reserve; so each cluster can afford a couple of sentences.
+ *   <li>{@link KMeans} with k-means++ seeding and the fixed seed {@value #SEED}.
+ *   <li>Cluster relevance = the highest cosine(query, member) in the cluster; clusters are rendered
+ *       in descending relevance (ties: the cluster holding the better-ranked candidate first).
+ *   <li>Units of extraction are sentences (JDK {@code BreakIterator}); one longer than
+ *       {@value #MAX_SENTENCE_TOKENS} tokens is cut into pieces of that many tokens, so text
+ *       without recognisable sentence ends still yields something that fits small budgets.
+ *   <li>Sentence score = {@value #QUERY_WEIGHT}·cos(query, sentence) + {@value #CENTROID_WEIGHT}·cos(centroid,
+ *       sentence): mostly about the question, partly about what the cluster is about.
+ *   <li>Cluster share = available · w_c / Σw, with w_c = max(relevance_c, 0) + 0.001. Pass one takes each
+ *       cluster's sentences best-first while the cluster's own text stays within its share and the
+ *       whole context fits; pass two spends what is left on the remaining sentences, clusters in
+ *       relevance order, best-first.
+ *   <li>Rendering: per cluster its sentences in source order (candidate rank, then offset) joined by
+ *       a space; clusters joined by {@link #SEPARATOR}. Every acceptance is checked by counting the
+ *       whole rendered context, so the budget holds for the final string.
+ * </ol>
+ */
+public final class CragAssembler implements ContextAssembler {
+
+    public static final double DUPLICATE_COSINE = 0.95;
+    public static final int TOKENS_PER_CLUSTER = 96;
+    public static final int MAX_CLUSTERS = 8;
+    public static final long SEED = 42L;
+    public static final double QUERY_WEIGHT = 0.7;
+    public static final double CENTROID_WEIGHT = 0.3;
+    public static final int MAX_SENTENCE_TOKENS = 64;
+
+    private final EmbeddingCache embeddings;
+
+    public CragAssembler(EmbeddingCache embeddings) {
+        this.embeddings = embeddings;
+    }
+
+    @Override
+    public String strategy() {
+        return "crag";
+    }
+
+    /** The documented cluster-count rule. */
+    public static int clusterCount(int availableTokens, int candidates) {
+        int k = (int) Math.round(availableTokens / (double) TOKENS_PER_CLUSTER);
+        return Math.max(1, Math.min(k, Math.min(MAX_CLUSTERS, candidates)));
+    }
+
+    /** Indices (rank order) of the candidates left after near-duplicate removal. */
+    public static List<Integer> dedupe(List<float[]> vectors) {
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < vectors.size(); i++) {
+            boolean duplicate = false;
+            for (int j : kept) {
+                if (VectorMath.cosine(vectors.get(i), vectors.get(j)) >= DUPLICATE_COSINE) {
+                    duplicate = true;
+                    break;
+                }
+            }
+            if (!duplicate) kept.add(i);
+        }
+        return kept;
+    }
+
+    private record Sentence(int rank, int cluster, int start, int end, String text, int tokens, double score) {}
+
+    private record Cluster(int id, double relevance, int bestRank, float[] centroid) {}
+
+    @Override
+    public AssembledContext assemble(ContextRequest request, List<ChunkHit> candidates) {
+        int baseline = ContextAssembler.baselineTokens(request, candidates);
+        if (candidates.isEmpty()) {
+            return AssembledContext.of(strategy(), "", List.of(), 0, baseline);
+        }
+        float[] query = embeddings.embed(request.query(), Role.QUERY);
+        List<float[]> vectors = embeddings.embed(candidates.stream().map(ChunkHit::text).toList(), Role.DOCUMENT);
+        List<Integer> kept = dedupe(vectors);
+        int k = clusterCount(request.availableTokens(), kept.size());
+        KMeans.Result clustering = KMeans.cluster(kept.stream().map(vectors::get).toList(), k, SEED);
+
+        double[] relevance = new double[k];
+        int[] bestRank = new int[k];
+        java.util.Arrays.fill(relevance, Double.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(bestRank, Integer.MAX_VALUE);
+        int[] clusterOfRank = new int[candidates.size()];
+        java.util.Arrays.fill(clusterOfRank, -1);
+        for (int m = 0; m < kept.size(); m++) {
+            int rank = kept.get(m);
+            int c = clustering.assignment()[m];
+            clusterOfRank[rank] = c;
+            relevance[c] = Math.max(relevance[c], VectorMath.cosine(query, vectors.get(rank)));
+            bestRank[c] = Math.min(bestRank[c], rank);
+        }
+        List<Cluster> clusters = new ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            if (bestRank[c] != Integer.MAX_VALUE) {
+                clusters.add(new Cluster(c, relevance[c], bestRank[c], clustering.centroids()[c]));
+            }
+        }
+        clusters.sort(Comparator.comparingDouble(Cluster::relevance).reversed().thenComparingInt(Cluster::bestRank));
+
+        List<Sentence> sentences = sentences(request, candidates, kept, clusterOfRank, clustering, query);
+
+        double weightSum = clusters.stream().mapToDouble(CragAssembler::weight).sum();
+        List<Sentence> chosen = new ArrayList<>();
+        Set<Sentence> taken = new HashSet<>();
+        for (Cluster cluster : clusters) {
+            double share = request.availableTokens() * weight(cluster) / weightSum;
+            List<Sentence> mine = new ArrayList<>();
+            for (Sentence s : byScore(sentences, cluster.id())) {
+                List<Sentence> ownTrial = new ArrayList<>(mine);
+                ownTrial.add(s);
+                if (request.tokenizer().count(renderCluster(ownTrial)) > share) continue;
+                List<Sentence> trial = new ArrayList<>(chosen);
+                trial.add(s);
+                if (request.fits(render(trial, clusters))) {
+                    chosen.add(s);
+                    mine.add(s);
+                    taken.add(s);
+                }
+            }
+        }
+        for (Cluster cluster : clusters) {
+            for (Sentence s : byScore(sentences, cluster.id())) {
+                if (taken.contains(s)) continue;
+                List<Sentence> trial = new ArrayList<>(chosen);
+                trial.add(s);
+                if (request.fits(render(trial, clusters))) {
+                    chosen.add(s);
+                    taken.add(s);
+                }
+            }
+        }
+
+        String context = render(chosen, clusters);
+        List<ContextSegment> segments = new ArrayList<>();
+        for (Cluster cluster : clusters) {
+            for (Sentence s : inSourceOrder(chosen, cluster.id())) {
+                ChunkHit hit = candidates.get(s.rank());
+                segments.add(new ContextSegment(hit.docId(), hit.chunkId(), s.text(), hit.start() + s.start(),
+                        hit.start() + s.end(), s.tokens(), s.score(), cluster.id(), null, null, null, null));
+            }
+        }
+        return AssembledContext.of(strategy(), context, segments, request.tokenizer().count(context), baseline);
+    }
+
+    private List<Sentence> sentences(ContextRequest request, List<ChunkHit> candidates, List<Integer> kept,
+            int[] clusterOfRank, KMeans.Result clustering, float[] query) {
+        List<int[]> where = new ArrayList<>(); // {rank, start, end}
+        List<String> texts = new ArrayList<>();
+        for (int rank : kept) {
+            String text = candidates.get(rank).text();
+            for (int[] span : Sentences.spans(text)) {
+                for (int[] unit : splitLongSentence(request, text, span)) {
+                    where.add(new int[] {rank, unit[0], unit[1]});
+                    texts.add(text.substring(unit[0], unit[1]));
+                }
+            }
+        }
+        List<float[]> vectors = embeddings.embed(texts, Role.DOCUMENT);
+        List<Sentence> out = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            int[] w = where.get(i);
+            int cluster = clusterOfRank[w[0]];
+            double score = QUERY_WEIGHT * VectorMath.cosine(query, vectors.get(i))
+                    + CENTROID_WEIGHT * VectorMath.cosine(clustering.centroids()[cluster], vectors.get(i));
+            out.add(new Sentence(w[0], cluster, w[1], w[2], texts.get(i), request.tokenizer().count(texts.get(i)), score));
+        }
+        return out;
+    }
+
+    /** A run-on "sentence" (no breaks the JDK recognises) is cut into token pieces so it cannot starve a cluster. */
+    private static List<int[]> splitLongSentence(ContextRequest request, String text, int[] span) {
+        String sentence = text.substring(span[0], span[1]);
+        if (request.tokenizer().count(sentence) <= MAX_SENTENCE_TOKENS) {
+            return List.of(span);
+        }
+        List<int[]> out = new ArrayList<>();
+        for (TokenPiece piece : request.tokenizer().split(sentence, MAX_SENTENCE_TOKENS)) {
+            int s = span[0] + piece.start(), e = span[0] + piece.end();
+            while (s < e && Character.isWhitespace(text.charAt(s))) s++;
+            while (e > s && Character.isWhitespace(text.charAt(e - 1))) e--;
+            if (e > s) out.add(new int[] {s, e});
+        }
+        return out;
+    }
+
+    private static double weight(Cluster cluster) {
+        return Math.max(cluster.relevance(), 0) + 0.001;
+    }
+
+    private static List<Sentence> byScore(List<Sentence> sentences, int cluster) {
+        return sentences.stream()
+                .filter(s -> s.cluster() == cluster)
+                .sorted(Comparator.comparingDouble(Sentence::score).reversed()
+                        .thenComparingInt(Sentence::rank)
+                        .thenComparingInt(Sentence::start))
+                .toList();
+    }
+
+    private static List<Sentence> inSourceOrder(List<Sentence> chosen, int cluster) {
+        return chosen.stream()
+                .filter(s -> s.cluster() == cluster)
+                .sorted(Comparator.comparingInt(Sentence::rank).thenComparingInt(Sentence::start))
+                .toList();
+    }
+
+    private static String renderCluster(List<Sentence> sentences) {
+        return String.join(" ", sentences.stream()
+                .sorted(Comparator.comparingInt(Sentence::rank).thenComparingInt(Sentence::start))
+                .map(Sentence::text)
+                .toList());
+    }
+
+    private static String render(List<Sentence> chosen, List<Cluster> clusters) {
+        List<String> parts = new ArrayList<>();
+        for (Cluster cluster : clusters) {
+            List<Sentence> mine = inSourceOrder(chosen, cluster.id());
+            if (!mine.isEmpty()) parts.add(renderCluster(mine));
+        }
+        return String.join(SEPARATOR, parts);
+    }
+}

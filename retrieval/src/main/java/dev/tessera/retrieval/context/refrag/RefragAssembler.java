@@ -1,0 +1,230 @@
+package dev.tessera.retrieval.context.refrag;
+
+import dev.tessera.retrieval.context.AssembledContext;
+import dev.tessera.retrieval.context.ContextAssembler;
+import dev.tessera.retrieval.context.ContextRequest;
+import dev.tessera.retrieval.context.ContextSegment;
+import dev.tessera.retrieval.context.EmbeddingCache;
+import dev.tessera.retrieval.context.Sentences;
+import dev.tessera.retrieval.embed.Embedder.Role;
+import dev.tessera.retrieval.embed.VectorMath;
+import dev.tessera.retrieval.index.ChunkHit;
+import dev.tessera.tokenizers.text.TextTokenCounter.TokenPiece;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * REFRAG-style selective expansion in text mode: compress everything into k-token chunks, sense
+ * which chunks matter for the query, expand only those. This is REFRAG's selection idea without a
+ * decoder that reads chunk embeddings; the compressed chunks' embeddings are returned for runtimes
+ * that have one.
+ *
+ * <ol>
+ *   <li>Each candidate is split into chunks of {@code chunkTokens} tokens of the request's
+ *       tokenizer, with character offsets; every chunk is embedded ({@code Role.DOCUMENT}) through
+ *       the shared {@link EmbeddingCache} (batched, keyed by content hash).
+ *   <li>Chunk score = {@value #COSINE_WEIGHT}·cos(query, chunk) + {@value #LEXICAL_WEIGHT}·overlap,
+ *       where overlap is the fraction of the query's content terms (lower-cased words minus a
+ *       tiny stop-word list) that occur in the chunk.
+ *   <li>Chunks are expanded best-first (ties: candidate rank, then offset). An expanded chunk
+ *       widens to the sentence(s) enclosing it when that span has at most
+ *       {@value #SENTENCE_WIDENING_FACTOR}·chunkTokens tokens and the context still fits — half
+ *       an answer is no answer; otherwise the bare chunk is tried; a chunk that fits neither way
+ *       stays compressed and the next one is tried.
+ *   <li>Rendering: candidates in rank order, joined by {@link #SEPARATOR}; inside a candidate the
+ *       expanded spans in offset order (overlapping or whitespace-adjacent spans merge), with
+ *       {@value #ELLIPSIS} wherever skipped (compressed) text lay between two spans. Text skipped
+ *       before the first or after the last span of a candidate is not marked, to save tokens.
+ *       Every acceptance is checked by counting the whole rendered context.
+ *   <li>Segments: one per expanded span ({@code expanded=true}, the token span of the chunks it
+ *       covers), then one per compressed chunk of every candidate ({@code expanded=false}, its
+ *       token span, and its embedding when {@code returnEmbeddings}).
+ * </ol>
+ */
+public final class RefragAssembler implements ContextAssembler {
+
+    public static final double COSINE_WEIGHT = 0.6;
+    public static final double LEXICAL_WEIGHT = 0.4;
+    public static final int SENTENCE_WIDENING_FACTOR = 3;
+    public static final String ELLIPSIS = " … ";
+
+    private final EmbeddingCache embeddings;
+
+    public RefragAssembler(EmbeddingCache embeddings) {
+        this.embeddings = embeddings;
+    }
+
+    @Override
+    public String strategy() {
+        return "refrag";
+    }
+
+    /** A chunk of candidate {@code rank}: characters {@code [start, end)} trimmed of outer whitespace. */
+    private record Chunk(int rank, int index, TokenPiece piece, int start, int end, String text, float[] vector,
+            double score) {}
+
+    @Override
+    public AssembledContext assemble(ContextRequest request, List<ChunkHit> candidates) {
+        int baseline = ContextAssembler.baselineTokens(request, candidates);
+        if (candidates.isEmpty()) {
+            return AssembledContext.of(strategy(), "", List.of(), 0, baseline);
+        }
+        List<Chunk> chunks = chunks(request, candidates);
+        List<List<int[]>> sentences = candidates.stream().map(h -> Sentences.spans(h.text())).toList();
+        List<List<int[]>> expanded = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) expanded.add(new ArrayList<>());
+
+        List<Chunk> bestFirst = chunks.stream()
+                .sorted(Comparator.comparingDouble(Chunk::score).reversed()
+                        .thenComparingInt(Chunk::rank)
+                        .thenComparingInt(Chunk::start))
+                .toList();
+        for (Chunk chunk : bestFirst) {
+            List<int[]> spans = expanded.get(chunk.rank());
+            if (covered(spans, chunk.start(), chunk.end())) continue;
+            String text = candidates.get(chunk.rank()).text();
+            int[] widened = widen(sentences.get(chunk.rank()), chunk.start(), chunk.end());
+            boolean widenable = (widened[0] != chunk.start() || widened[1] != chunk.end())
+                    && request.tokenizer().count(text.substring(widened[0], widened[1]))
+                            <= SENTENCE_WIDENING_FACTOR * request.chunkTokens();
+            if (widenable && tryExpand(request, candidates, expanded, chunk.rank(), widened)) continue;
+            tryExpand(request, candidates, expanded, chunk.rank(), new int[] {chunk.start(), chunk.end()});
+        }
+
+        String context = render(candidates, expanded);
+        return AssembledContext.of(strategy(), context, segments(request, candidates, chunks, expanded),
+                request.tokenizer().count(context), baseline);
+    }
+
+    private List<Chunk> chunks(ContextRequest request, List<ChunkHit> candidates) {
+        List<int[]> where = new ArrayList<>(); // {rank, index, start, end}
+        List<TokenPiece> pieces = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (int rank = 0; rank < candidates.size(); rank++) {
+            String text = candidates.get(rank).text();
+            List<TokenPiece> split = request.tokenizer().split(text, request.chunkTokens());
+            for (int i = 0; i < split.size(); i++) {
+                TokenPiece p = split.get(i);
+                int s = p.start(), e = p.end();
+                while (s < e && Character.isWhitespace(text.charAt(s))) s++;
+                while (e > s && Character.isWhitespace(text.charAt(e - 1))) e--;
+                if (e == s) continue; // whitespace-only pieces carry nothing to expand
+                where.add(new int[] {rank, i, s, e});
+                pieces.add(p);
+                texts.add(text.substring(s, e));
+            }
+        }
+        List<float[]> vectors = embeddings.embed(texts, Role.DOCUMENT);
+        float[] query = embeddings.embed(request.query(), Role.QUERY);
+        Set<String> queryTerms = QueryTerms.contentTerms(request.query());
+        List<Chunk> chunks = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            int[] w = where.get(i);
+            double score = COSINE_WEIGHT * VectorMath.cosine(query, vectors.get(i))
+                    + LEXICAL_WEIGHT * QueryTerms.overlap(queryTerms, texts.get(i));
+            chunks.add(new Chunk(w[0], w[1], pieces.get(i), w[2], w[3], texts.get(i), vectors.get(i), score));
+        }
+        return chunks;
+    }
+
+    /** The span from the start of the sentence holding {@code start} to the end of the one holding {@code end - 1}. */
+    static int[] widen(List<int[]> sentences, int start, int end) {
+        int from = start, to = end;
+        for (int[] s : sentences) {
+            if (s[1] > start && s[0] <= start) from = Math.min(from, s[0]);
+            if (s[0] < end && s[1] >= end) to = Math.max(to, s[1]);
+        }
+        return new int[] {from, to};
+    }
+
+    private boolean tryExpand(ContextRequest request, List<ChunkHit> candidates, List<List<int[]>> expanded, int rank,
+            int[] span) {
+        List<int[]> before = expanded.get(rank);
+        List<int[]> trial = new ArrayList<>(before);
+        trial.add(span);
+        expanded.set(rank, merge(trial, candidates.get(rank).text()));
+        if (request.fits(render(candidates, expanded))) return true;
+        expanded.set(rank, before);
+        return false;
+    }
+
+    private static boolean covered(List<int[]> spans, int start, int end) {
+        for (int[] s : spans) {
+            if (s[0] <= start && end <= s[1]) return true;
+        }
+        return false;
+    }
+
+    /** Sorts spans and merges those that overlap or are separated by whitespace only. */
+    static List<int[]> merge(List<int[]> spans, String text) {
+        List<int[]> sorted = new ArrayList<>(spans);
+        sorted.sort(Comparator.comparingInt((int[] s) -> s[0]).thenComparingInt(s -> s[1]));
+        List<int[]> out = new ArrayList<>();
+        for (int[] s : sorted) {
+            if (!out.isEmpty()) {
+                int[] last = out.getLast();
+                if (s[0] <= last[1] || text.substring(last[1], s[0]).isBlank()) {
+                    out.set(out.size() - 1, new int[] {last[0], Math.max(last[1], s[1])});
+                    continue;
+                }
+            }
+            out.add(s.clone());
+        }
+        return out;
+    }
+
+    static String render(List<ChunkHit> candidates, List<List<int[]>> expanded) {
+        List<String> parts = new ArrayList<>();
+        for (int rank = 0; rank < candidates.size(); rank++) {
+            List<int[]> spans = expanded.get(rank);
+            if (spans.isEmpty()) continue;
+            String text = candidates.get(rank).text();
+            StringBuilder sb = new StringBuilder();
+            for (int[] s : spans) {
+                if (!sb.isEmpty()) sb.append(ELLIPSIS);
+                sb.append(text, s[0], s[1]);
+            }
+            parts.add(sb.toString());
+        }
+        return String.join(SEPARATOR, parts);
+    }
+
+    private static List<ContextSegment> segments(ContextRequest request, List<ChunkHit> candidates, List<Chunk> chunks,
+            List<List<int[]>> expanded) {
+        List<ContextSegment> out = new ArrayList<>();
+        for (int rank = 0; rank < candidates.size(); rank++) {
+            ChunkHit hit = candidates.get(rank);
+            for (int[] s : expanded.get(rank)) {
+                int tokenStart = Integer.MAX_VALUE, tokenEnd = 0;
+                double score = 0;
+                for (Chunk c : chunks) {
+                    if (c.rank() == rank && c.start() < s[1] && c.end() > s[0]) {
+                        tokenStart = Math.min(tokenStart, c.piece().tokenStart());
+                        tokenEnd = Math.max(tokenEnd, c.piece().tokenEnd());
+                        score = Math.max(score, c.score());
+                    }
+                }
+                String text = hit.text().substring(s[0], s[1]);
+                out.add(new ContextSegment(hit.docId(), hit.chunkId(), text, hit.start() + s[0], hit.start() + s[1],
+                        request.tokenizer().count(text), score, null, true, tokenStart, tokenEnd, null));
+            }
+        }
+        for (Chunk c : chunks) {
+            if (overlapsAny(expanded.get(c.rank()), c.start(), c.end())) continue;
+            ChunkHit hit = candidates.get(c.rank());
+            out.add(new ContextSegment(hit.docId(), hit.chunkId(), c.text(), hit.start() + c.start(),
+                    hit.start() + c.end(), c.piece().tokens(), c.score(), null, false, c.piece().tokenStart(),
+                    c.piece().tokenEnd(), request.returnEmbeddings() ? c.vector().clone() : null));
+        }
+        return out;
+    }
+
+    private static boolean overlapsAny(List<int[]> spans, int start, int end) {
+        for (int[] s : spans) {
+            if (s[0] < end && s[1] > start) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.tessera.retrieval.context.crag;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.retrieval.context.AssembledContext;
+import dev.tessera.retrieval.context.ContextRequest;
+import dev.tessera.retrieval.context.ContextSegment;
+import dev.tessera.retrieval.context.ContextTokenizer;
+import dev.tessera.retrieval.context.EmbeddingCache;
+import dev.tessera.retrieval.context.HashedWordsEmbedder;
+import dev.tessera.retrieval.context.Hits;
+import dev.tessera.retrieval.index.ChunkHit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CragAssemblerTest {
+
+    private final ContextTokenizer o200k = ContextTokenizer.openAi("o200k_base");
+    private final CragAssembler crag = new CragAssembler(new EmbeddingCache(new HashedWordsEmbedder(64), 1000));
+
+    @Test
+    void clusterCountFollowsTheBudgetRule() {
+        assertThat(CragAssembler.clusterCount(10, 20)).isEqualTo(1);
+        assertThat(CragAssembler.clusterCount(256, 20)).isEqualTo(3);
+        assertThat(CragAssembler.clusterCount(512, 20)).isEqualTo(5);
+        assertThat(CragAssembler.clusterCount(4096, 20)).isEqualTo(8);
+        assertThat(CragAssembler.clusterCount(4096, 3)).isEqualTo(3);
+    }
+
+    @Test
+    void nearDuplicatesKeepOnlyTheHigherRankedCopy() {
+        String text = "Jet engines compress air. Fuel burns in the combustor.";
+        List<ChunkHit> hits = new ArrayList<>(Hits.of(text, "Owls hunt at night in quiet forests.", text));
+        AssembledContext result = crag.assemble(new ContextRequest("jet engine fuel", 1000, 0, o200k), hits);
+
+        assertThat(result.segments()).extracting(ContextSegment::docId).doesNotContain("d2");
+        assertThat(result.context().split("Jet engines compress air", -1)).hasSize(2);
+    }
+
+    @Test
+    void segmentsCarryClusterIdsAndSourceOffsetsAndClustersRenderSentencesInSourceOrder() {
+        List<ChunkHit> hits = Hits.of(
+                "Jet engines compress air. The turbine drives the compressor. Jet fuel burns hot.",
+                "Owls hunt at night. Owls have silent feathers.",
+                "Jet engines need fuel and air to run.",
+                "Owls eat mice and voles.");
+        AssembledContext result = crag.assemble(new ContextRequest("how do jet engines burn fuel", 400, 0, o200k), hits);
+
+        assertThat(result.segments()).isNotEmpty().allSatisfy(s -> {
+            assertThat(s.clusterId()).isNotNull();
+            ChunkHit hit = hits.stream().filter(h -> h.docId().equals(s.docId())).findFirst().orElseThrow();
+            assertThat(hit.text().substring(s.start() - hit.start(), s.end() - hit.start())).isEqualTo(s.text());
+        });
+        // Within a cluster, sentences appear in source order: candidate rank, then offset.
+        List<ContextSegment> segments = result.segments();
+        for (int i = 1; i < segments.size(); i++) {
+            ContextSegment a = segments.get(i - 1), b = segments.get(i);
+            if (a.clusterId().equals(b.clusterId())) {
+                assertThat(a.docId().compareTo(b.docId()) < 0 || (a.docId().equals(b.docId()) && a.start() < b.start()))
+                        .isTrue();
+                assertThat(result.context().indexOf(a.text())).isLessThan(result.context().indexOf(b.text()));
+            }
+        }
+        // The cluster about the question comes first.
+        assertThat(result.context()).startsWith("Jet");
+    }
+
+    @Test
+    void sameInputGivesTheSameContext() {
+        List<ChunkHit> hits = Hits.of("A b c. D e f.", "G h i. J k l.", "M n o. P q r.", "S t u. V w x.");
+        ContextRequest request = new ContextRequest("b k", 200, 0, o200k);
+        assertThat(crag.assemble(request, hits)).isEqualTo(crag.assemble(request, hits));
+    }
+
+    @Test
+    void runOnTextWithoutSentenceEndsStillFillsASmallBudget() {
+        String runOn = "jet engine turbine pressure flow ".repeat(60); // one "sentence" of ~300 tokens
+        AssembledContext result = crag.assemble(new ContextRequest("turbine pressure", 100, 0, o200k), Hits.of(runOn));
+        assertThat(result.tokensUsed()).isBetween(CragAssembler.MAX_SENTENCE_TOKENS / 2, 100);
+    }
+}
