@@ -1,6 +1,7 @@
 package dev.tessera.services.config;
 
 import dev.tessera.retrieval.chunk.TokenChunker;
+import dev.tessera.retrieval.context.ContextAssemblers;
 import dev.tessera.retrieval.document.DocumentParser;
 import dev.tessera.retrieval.embed.Embedder;
 import dev.tessera.retrieval.index.DocumentIndex;
@@ -37,6 +38,11 @@ public class RetrievalConfiguration {
         TesseraProperties.Search search = properties.search();
         return new HybridSearcher(index, models.searchModel(),
                 Fusion.of(search.fusion(), search.denseWeight(), search.rrfK()), search.candidates());
+    }
+
+    @Bean
+    ContextAssemblers contextAssemblers(EmbeddingModels models) {
+        return new ContextAssemblers(models.searchModel());
     }
 
     @Bean

@@ -1,0 +1,75 @@
+package dev.tessera.services.rag;
+
+import dev.tessera.retrieval.InvalidRequestException;
+import dev.tessera.retrieval.context.AssembledContext;
+import dev.tessera.retrieval.context.ContextAssembler;
+import dev.tessera.retrieval.context.ContextAssemblers;
+import dev.tessera.retrieval.context.ContextRequest;
+import dev.tessera.retrieval.context.ContextSegment;
+import dev.tessera.retrieval.context.ContextTokenizer;
+import dev.tessera.retrieval.index.ChunkHit;
+import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.search.HybridSearcher;
+import dev.tessera.retrieval.search.SearchMode;
+import dev.tessera.retrieval.search.SearchRequest;
+import java.util.List;
+import java.util.Map;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /v1/rag/context}: the best context for a question within a token budget of the
+ * downstream LLM's tokenizer — hybrid retrieval of {@code k} candidates, then one assembly strategy.
+ */
+@RestController
+public class RagContextController {
+
+    public record Request(String query, Integer budgetTokens, Integer reserveTokens, String tokenizer,
+                          String strategy, Integer k, Map<String, Object> filter, Boolean returnEmbeddings,
+                          Integer chunkTokens) {}
+
+    public record Segment(String docId, String chunkId, String text, int start, int end, int tokens, double score,
+                          Integer clusterId, Boolean expanded, Integer tokenStart, Integer tokenEnd, float[] embedding) {
+        static Segment of(ContextSegment s) {
+            return new Segment(s.docId(), s.chunkId(), s.text(), s.start(), s.end(), s.tokens(), s.score(),
+                    s.clusterId(), s.expanded(), s.tokenStart(), s.tokenEnd(), s.embedding());
+        }
+    }
+
+    public record Response(String context, List<Segment> segments, int tokensUsed, int tokensBaseline,
+                           double compressionRatio, String strategy, String tokenizer, int candidates, long tookMs) {}
+
+    static final int DEFAULT_K = 20;
+
+    private final HybridSearcher searcher;
+    private final ContextAssemblers assemblers;
+    private final ContextTokenizers tokenizers;
+
+    public RagContextController(HybridSearcher searcher, ContextAssemblers assemblers, ContextTokenizers tokenizers) {
+        this.searcher = searcher;
+        this.assemblers = assemblers;
+        this.tokenizers = tokenizers;
+    }
+
+    @PostMapping("/v1/rag/context")
+    public Response context(@RequestBody Request body) {
+        long started = System.nanoTime();
+        if (body.budgetTokens() == null) {
+            throw new InvalidRequestException("budget_tokens", "budget_tokens is required");
+        }
+        ContextTokenizer tokenizer = tokenizers.get(body.tokenizer());
+        ContextAssembler assembler = assemblers.forStrategy(body.strategy() == null ? "topk" : body.strategy());
+        ContextRequest request = new ContextRequest(body.query(), body.budgetTokens(),
+                body.reserveTokens() == null ? 0 : body.reserveTokens(), tokenizer,
+                body.chunkTokens() == null ? ContextRequest.DEFAULT_CHUNK_TOKENS : body.chunkTokens(),
+                Boolean.TRUE.equals(body.returnEmbeddings()));
+        int k = body.k() == null ? DEFAULT_K : body.k();
+        List<ChunkHit> candidates = searcher.search(new SearchRequest(body.query(), k, SearchMode.HYBRID,
+                MetadataFilter.of(body.filter()), null, false)).hits();
+        AssembledContext assembled = assembler.assemble(request, candidates);
+        return new Response(assembled.context(), assembled.segments().stream().map(Segment::of).toList(),
+                assembled.tokensUsed(), assembled.tokensBaseline(), assembled.compressionRatio(), assembled.strategy(),
+                tokenizer.name(), candidates.size(), (System.nanoTime() - started) / 1_000_000);
+    }
+}

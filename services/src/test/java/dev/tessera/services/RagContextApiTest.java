@@ -1,0 +1,90 @@
+package dev.tessera.services;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.tokenizers.text.TextTokenCounter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class RagContextApiTest {
+
+    static TesseraServer server;
+
+    @BeforeAll
+    static void corpus() {
+        server = TesseraServer.shared();
+        server.index("rag-1", "Shock waves", "A normal shock wave slows supersonic flow to subsonic speed. "
+                + "The pressure rises sharply across the shock. Entropy increases across every shock wave.",
+                Map.of("set", "rag"));
+        server.index("rag-2", "Boundary layers", "The boundary layer thickens downstream along a flat plate. "
+                + "Transition to turbulence happens near a Reynolds number of five hundred thousand.",
+                Map.of("set", "rag"));
+        server.index("rag-3", "Heat shields", "Ablative heat shields protect capsules during re-entry. "
+                + "The char layer insulates the structure beneath it.", Map.of("set", "rag"));
+    }
+
+    static JsonNode context(Map<String, Object> body) {
+        TesseraServer.Reply r = server.postJson("/v1/rag/context", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    @Test
+    void everyStrategyStaysWithinTheBudgetInTheNamedTokenizer() {
+        for (String strategy : List.of("topk", "crag", "refrag")) {
+            for (String tokenizer : List.of("o200k_base", "cl100k_base")) {
+                JsonNode r = context(Map.of("query", "what happens to pressure across a shock wave", "budget_tokens", 48,
+                        "reserve_tokens", 8, "strategy", strategy, "tokenizer", tokenizer, "filter", Map.of("set", "rag")));
+                int used = TextTokenCounter.forEncoding(tokenizer).count(r.get("context").asString());
+                assertThat(r.get("tokens_used").asInt()).as(strategy + "/" + tokenizer).isEqualTo(used)
+                        .isLessThanOrEqualTo(40).isPositive();
+                assertThat(r.get("tokens_baseline").asInt()).isGreaterThanOrEqualTo(used);
+                assertThat(r.get("strategy").asString()).isEqualTo(strategy);
+                assertThat(r.get("segments")).isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    void refragReturnsOneEmbeddingPerCompressedSegment() {
+        JsonNode r = context(Map.of("query", "pressure rise across a shock", "budget_tokens", 40, "strategy", "refrag",
+                "return_embeddings", true, "chunk_tokens", 8, "filter", Map.of("set", "rag")));
+        int compressed = 0;
+        for (JsonNode s : r.get("segments")) {
+            if (!s.get("expanded").asBoolean()) {
+                compressed++;
+                assertThat(s.get("embedding")).hasSize(384);
+                assertThat(s.get("token_end").asInt() - s.get("token_start").asInt()).isBetween(1, 8);
+            } else {
+                assertThat(s.has("embedding")).isFalse();
+            }
+        }
+        assertThat(compressed).isPositive();
+        assertThat(r.get("context").asString()).contains("pressure");
+    }
+
+    @Test
+    void noCandidatesGiveAnEmptyContext() {
+        JsonNode r = context(Map.of("query", "anything", "budget_tokens", 100, "filter", Map.of("set", "nothing-here")));
+        assertThat(r.get("context").asString()).isEmpty();
+        assertThat(r.get("tokens_used").asInt()).isZero();
+    }
+
+    @Test
+    void badRequestsAreProblems() {
+        BadInputTest.assertProblem(server.postJson("/v1/rag/context", Map.of("query", "q", "budget_tokens", 0)), 400,
+                "budget_tokens");
+        BadInputTest.assertProblem(server.postJson("/v1/rag/context",
+                Map.of("query", "q", "budget_tokens", 10, "reserve_tokens", 10)), 400, "reserve_tokens");
+        BadInputTest.assertProblem(server.postJson("/v1/rag/context",
+                Map.of("query", "q", "budget_tokens", 10, "tokenizer", "gpt-9")), 400, "tokenizer");
+        BadInputTest.assertProblem(server.postJson("/v1/rag/context",
+                Map.of("query", "q", "budget_tokens", 10, "strategy", "magic")), 400, "strategy");
+        BadInputTest.assertProblem(server.postJson("/v1/rag/context", Map.of("query", " ", "budget_tokens", 10)), 400,
+                "query");
+        BadInputTest.assertProblem(server.postJson("/v1/rag/context", Map.of("query", "q")), 400, "budget_tokens");
+    }
+}
