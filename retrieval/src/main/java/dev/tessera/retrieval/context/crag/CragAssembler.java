@@ -33,7 +33,9 @@ import java.util.Set;
  *       {@value #MAX_SENTENCE_TOKENS} tokens is cut into pieces of that many tokens, so text
  *       without recognisable sentence ends still yields something that fits small budgets.
  *   <li>Sentence score = {@value #QUERY_WEIGHT}·cos(query, sentence) + {@value #CENTROID_WEIGHT}·cos(centroid,
- *       sentence): mostly about the question, partly about what the cluster is about.
+ *       sentence) + {@value #RANK_WEIGHT}/(1 + rank): mostly about the question, partly about what
+ *       the cluster is about, with the candidate's 0-based retrieval rank as a prior (the
+ *       retriever judged the whole passage).
  *   <li>Cluster share = available · w_c / Σw, with w_c = max(relevance_c, 0) + 0.001. Pass one takes each
  *       cluster's sentences best-first while the cluster's own text stays within its share and the
  *       whole context fits; pass two spends what is left on the remaining sentences, clusters in
@@ -49,8 +51,9 @@ public final class CragAssembler implements ContextAssembler {
     public static final int TOKENS_PER_CLUSTER = 96;
     public static final int MAX_CLUSTERS = 8;
     public static final long SEED = 42L;
-    public static final double QUERY_WEIGHT = 0.7;
-    public static final double CENTROID_WEIGHT = 0.3;
+    public static final double QUERY_WEIGHT = 0.6;
+    public static final double CENTROID_WEIGHT = 0.2;
+    public static final double RANK_WEIGHT = 0.2;
     public static final int MAX_SENTENCE_TOKENS = 64;
 
     private final EmbeddingCache embeddings;
@@ -187,7 +190,8 @@ public final class CragAssembler implements ContextAssembler {
             int[] w = where.get(i);
             int cluster = clusterOfRank[w[0]];
             double score = QUERY_WEIGHT * VectorMath.cosine(query, vectors.get(i))
-                    + CENTROID_WEIGHT * VectorMath.cosine(clustering.centroids()[cluster], vectors.get(i));
+                    + CENTROID_WEIGHT * VectorMath.cosine(clustering.centroids()[cluster], vectors.get(i))
+                    + RANK_WEIGHT / (1.0 + w[0]);
             out.add(new Sentence(w[0], cluster, w[1], w[2], texts.get(i), request.tokenizer().count(texts.get(i)), score));
         }
         return out;

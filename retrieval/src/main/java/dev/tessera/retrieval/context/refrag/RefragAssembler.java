@@ -25,9 +25,11 @@ import java.util.Set;
  *   <li>Each candidate is split into chunks of {@code chunkTokens} tokens of the request's
  *       tokenizer, with character offsets; every chunk is embedded ({@code Role.DOCUMENT}) through
  *       the shared {@link EmbeddingCache} (batched, keyed by content hash).
- *   <li>Chunk score = {@value #COSINE_WEIGHT}·cos(query, chunk) + {@value #LEXICAL_WEIGHT}·overlap,
- *       where overlap is the fraction of the query's content terms (lower-cased words minus a
- *       tiny stop-word list) that occur in the chunk.
+ *   <li>Chunk score = {@value #COSINE_WEIGHT}·cos(query, chunk) + {@value #LEXICAL_WEIGHT}·overlap
+ *       + {@value #RANK_WEIGHT}/(1 + rank), where overlap is the fraction of the query's content
+ *       terms (lower-cased words minus a tiny stop-word list) that occur in the chunk, and rank is
+ *       the candidate's 0-based retrieval rank: the retriever saw the whole passage, the chunk
+ *       scorer only 16 tokens, so its ranking is kept as a prior.
  *   <li>Chunks are expanded best-first (ties: candidate rank, then offset). An expanded chunk
  *       widens to the sentence(s) enclosing it when that span has at most
  *       {@value #SENTENCE_WIDENING_FACTOR}·chunkTokens tokens and the context still fits — half
@@ -45,8 +47,9 @@ import java.util.Set;
  */
 public final class RefragAssembler implements ContextAssembler {
 
-    public static final double COSINE_WEIGHT = 0.6;
-    public static final double LEXICAL_WEIGHT = 0.4;
+    public static final double COSINE_WEIGHT = 0.5;
+    public static final double LEXICAL_WEIGHT = 0.3;
+    public static final double RANK_WEIGHT = 0.2;
     public static final int SENTENCE_WIDENING_FACTOR = 3;
     public static final String ELLIPSIS = " … ";
 
@@ -123,7 +126,8 @@ public final class RefragAssembler implements ContextAssembler {
         for (int i = 0; i < texts.size(); i++) {
             int[] w = where.get(i);
             double score = COSINE_WEIGHT * VectorMath.cosine(query, vectors.get(i))
-                    + LEXICAL_WEIGHT * QueryTerms.overlap(queryTerms, texts.get(i));
+                    + LEXICAL_WEIGHT * QueryTerms.overlap(queryTerms, texts.get(i))
+                    + RANK_WEIGHT / (1.0 + w[0]);
             chunks.add(new Chunk(w[0], w[1], pieces.get(i), w[2], w[3], texts.get(i), vectors.get(i), score));
         }
         return chunks;
