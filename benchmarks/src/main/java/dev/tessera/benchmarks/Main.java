@@ -4,6 +4,7 @@ import dev.tessera.benchmarks.cli.Args;
 import dev.tessera.benchmarks.cli.UsageException;
 import dev.tessera.benchmarks.eval.IrEvaluation;
 import dev.tessera.benchmarks.ingest.IngestBenchmark;
+import dev.tessera.benchmarks.rag.RagEvaluation;
 import dev.tessera.benchmarks.titok.TiTokBenchmark;
 import dev.tessera.benchmarks.vectors.VectorBenchmark;
 import java.util.List;
@@ -17,6 +18,7 @@ public final class Main {
               bench ingest --dataset DIR [--docs N] [--model NAME]
               bench vectors --dataset DIR [--dataset DIR2] [--sizes 10000,100000] [--queries 1000] [--cache DIR]
               bench titok [--fixture DIR] [--variant s128] [--seconds 20]
+              eval rag --dataset DIR [--budgets 64,128,256,512,1024] [--questions 300] [--k 20] [--plot FILE.svg]
             """;
 
     private Main() {}
@@ -31,6 +33,7 @@ public final class Main {
                 case "bench ingest" -> IngestBenchmark.run(args);
                 case "bench vectors" -> VectorBenchmark.run(args);
                 case "bench titok" -> TiTokBenchmark.run(args);
+                case "eval rag" -> RagEvaluation.run(args);
                 default -> throw new UsageException(command.isEmpty() ? "no command given" : "unknown command '" + command + "'");
             }
         } catch (UsageException e) {
