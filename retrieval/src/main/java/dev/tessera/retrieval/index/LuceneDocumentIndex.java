@@ -221,8 +221,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     public boolean delete(String documentId) {
         List<ReentrantLock> locks = lockFor(List.of(documentId));
         try {
-            boolean existed = get(documentId).isPresent();
-            if (!existed) {
+            if (withSearcher(searcher -> searcher.count(parentQuery(documentId))) == 0) {
                 return false;
             }
             long seqNo = writer.deleteDocuments(new Term(DOC_ID, documentId));
@@ -336,11 +335,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     @Override
     public Optional<StoredDocument> get(String documentId) {
         return withSearcher(searcher -> {
-            Query parentQuery = new BooleanQuery.Builder()
-                    .add(new TermQuery(new Term(DOC_ID, documentId)), Occur.FILTER)
-                    .add(new TermQuery(new Term(KIND, KIND_DOC)), Occur.FILTER)
-                    .build();
-            TopDocs parents = searcher.search(parentQuery, 1);
+            TopDocs parents = searcher.search(parentQuery(documentId), 1);
             if (parents.scoreDocs.length == 0) {
                 return Optional.empty();
             }
@@ -362,6 +357,13 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             Map<String, Object> metadata = JSON.readValue(parent.get(METADATA), new TypeReference<>() {});
             return Optional.of(new StoredDocument(documentId, parent.get(TITLE), parent.get(TEXT), metadata, chunks));
         });
+    }
+
+    private static Query parentQuery(String documentId) {
+        return new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(DOC_ID, documentId)), Occur.FILTER)
+                .add(new TermQuery(new Term(KIND, KIND_DOC)), Occur.FILTER)
+                .build();
     }
 
     @Override

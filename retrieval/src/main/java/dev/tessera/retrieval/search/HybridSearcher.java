@@ -50,8 +50,4 @@ public final class HybridSearcher {
         }
         return new SearchResult(hits, (System.nanoTime() - started) / 1_000_000);
     }
-
-    public Fusion defaultFusion() {
-        return defaultFusion;
-    }
 }

@@ -9,7 +9,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,8 +187,6 @@ public class BulkIngestJobs implements AutoCloseable {
                     job.fail(lines.get(i), one.field(), one.getMessage(), KEEP_ERRORS);
                 }
             }
-        } catch (UncheckedIOException e) {
-            throw e;
         } finally {
             batch.clear();
             lines.clear();
