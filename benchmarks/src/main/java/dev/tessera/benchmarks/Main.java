@@ -5,6 +5,7 @@ import dev.tessera.benchmarks.cli.UsageException;
 import dev.tessera.benchmarks.eval.IrEvaluation;
 import dev.tessera.benchmarks.ingest.IngestBenchmark;
 import dev.tessera.benchmarks.rag.RagEvaluation;
+import dev.tessera.benchmarks.rag.RagLatencyBenchmark;
 import dev.tessera.benchmarks.titok.TiTokBenchmark;
 import dev.tessera.benchmarks.vectors.VectorBenchmark;
 import java.util.List;
@@ -19,6 +20,8 @@ public final class Main {
               bench vectors --dataset DIR [--dataset DIR2] [--sizes 10000,100000] [--queries 1000] [--cache DIR]
               bench titok [--fixture DIR] [--variant s128] [--seconds 20]
               eval rag --dataset DIR [--budgets 64,128,256,512,1024] [--questions 300] [--k 20] [--plot FILE.svg]
+                       [--strategies topk,crag,refrag] [--refrag-variants "sent=0.5:idf=1;..."]
+              bench rag-http --dataset DIR [--questions 200] [--k 20] [--budget 256] [--jar services/target/tessera.jar]
             """;
 
     private Main() {}
@@ -34,6 +37,7 @@ public final class Main {
                 case "bench vectors" -> VectorBenchmark.run(args);
                 case "bench titok" -> TiTokBenchmark.run(args);
                 case "eval rag" -> RagEvaluation.run(args);
+                case "bench rag-http" -> RagLatencyBenchmark.run(args);
                 default -> throw new UsageException(command.isEmpty() ? "no command given" : "unknown command '" + command + "'");
             }
         } catch (UsageException e) {

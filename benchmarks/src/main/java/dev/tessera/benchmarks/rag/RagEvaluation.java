@@ -15,6 +15,9 @@ import dev.tessera.retrieval.context.ContextAssemblers;
 import dev.tessera.retrieval.context.ContextRequest;
 import dev.tessera.retrieval.context.ContextSegment;
 import dev.tessera.retrieval.context.ContextTokenizer;
+import dev.tessera.retrieval.context.EmbeddingCache;
+import dev.tessera.retrieval.context.crag.CragAssembler;
+import dev.tessera.retrieval.context.refrag.RefragAssembler;
 import dev.tessera.retrieval.embed.Embedder;
 import dev.tessera.retrieval.index.ChunkHit;
 import dev.tessera.retrieval.index.LuceneDocumentIndex;
@@ -62,7 +65,7 @@ public final class RagEvaluation {
     }
 
     public static void run(Args args) {
-        args.allow("dataset", "budgets", "questions", "k", "tokenizer", "plot");
+        args.allow("dataset", "budgets", "questions", "k", "tokenizer", "plot", "strategies", "refrag-variants", "crag-variants");
         Path dir = Path.of(args.require("dataset"));
         int[] budgets = Arrays.stream(args.get("budgets", "64,128,256,512,1024").split(",")).map(String::trim)
                 .mapToInt(Integer::parseInt).toArray();
@@ -82,7 +85,24 @@ public final class RagEvaluation {
                 BatchIngest.run(new DocumentIngestor(chunker, embedder, index), data.documents(), "ingested");
                 HybridSearcher searcher = new HybridSearcher(index, embedder, SearchDefaults.fusion(),
                         SearchDefaults.CANDIDATE_DEPTH);
-                ContextAssemblers assemblers = new ContextAssemblers(embedder);
+                // Large enough for every chunk and sentence of the collection: a long run must not re-embed.
+                ContextAssemblers all = new ContextAssemblers(new EmbeddingCache(embedder, 500_000));
+                Map<String, ContextAssembler> assemblers = new LinkedHashMap<>();
+                for (String name : args.get("strategies", String.join(",", all.strategies())).split(",")) {
+                    assemblers.put(name.trim(), all.forStrategy(name));
+                }
+                for (String spec : args.get("refrag-variants", "").split(";")) {
+                    if (!spec.isBlank()) {
+                        assemblers.put("refrag{" + spec.trim() + "}",
+                                new RefragAssembler(all.embeddings(), refragSettings(spec)));
+                    }
+                }
+                for (String spec : args.get("crag-variants", "").split(";")) {
+                    if (!spec.isBlank()) {
+                        assemblers.put("crag{" + spec.trim() + "}", new CragAssembler(all.embeddings(), cragSettings(spec)));
+                    }
+                }
+                List<String> strategies = List.copyOf(assemblers.keySet());
                 Map<String, Cell> cells = new LinkedHashMap<>();
                 List<Long> searchNanos = new ArrayList<>();
                 Progress progress = new Progress("questions", questions.size());
@@ -91,8 +111,8 @@ public final class RagEvaluation {
                     List<ChunkHit> hits = searcher.search(new SearchRequest(q.text(), k, SearchMode.HYBRID,
                             MetadataFilter.NONE, null, false)).hits();
                     searchNanos.add(System.nanoTime() - s0);
-                    for (String strategy : assemblers.strategies()) {
-                        ContextAssembler assembler = assemblers.forStrategy(strategy);
+                    for (String strategy : strategies) {
+                        ContextAssembler assembler = assemblers.get(strategy);
                         for (int budget : budgets) {
                             long t0 = System.nanoTime();
                             AssembledContext ctx = assembler.assemble(new ContextRequest(q.text(), budget, 0, tokenizer),
@@ -111,7 +131,7 @@ public final class RagEvaluation {
                     }
                     progress.advance(1);
                 }
-                report(cells, assemblers.strategies(), budgets, questions.size(), searchNanos, k, tokenizer.name(),
+                report(cells, strategies, budgets, questions.size(), searchNanos, k, tokenizer.name(),
                         args.get("plot", null));
             } finally {
                 index.close();
@@ -119,6 +139,46 @@ public final class RagEvaluation {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code query=0.6:centroid=0.2:rank=0.2:lex=0}; keys left out keep their defaults. */
+    static CragAssembler.Settings cragSettings(String spec) {
+        CragAssembler.Settings d = CragAssembler.Settings.DEFAULT;
+        Map<String, String> kv = keyValues(spec);
+        CragAssembler.Settings s = new CragAssembler.Settings(
+                Double.parseDouble(kv.getOrDefault("query", "" + d.query())),
+                Double.parseDouble(kv.getOrDefault("centroid", "" + d.centroid())),
+                Double.parseDouble(kv.getOrDefault("rank", "" + d.rank())),
+                Double.parseDouble(kv.getOrDefault("lex", "" + d.lexical())));
+        kv.keySet().removeAll(Set.of("query", "centroid", "rank", "lex"));
+        if (!kv.isEmpty()) throw new IllegalArgumentException("crag variant: unknown keys " + kv.keySet());
+        return s;
+    }
+
+    private static Map<String, String> keyValues(String spec) {
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (String pair : spec.split(":")) {
+            String[] p = pair.split("=", 2);
+            if (p.length != 2) throw new IllegalArgumentException("variant: expected key=value, got " + pair);
+            kv.put(p[0].trim(), p[1].trim());
+        }
+        return kv;
+    }
+
+    /** {@code cos=0.5:lex=0.3:rank=0.2:sent=0:idf=0:widen=3}; keys left out keep their defaults. */
+    static RefragAssembler.Settings refragSettings(String spec) {
+        RefragAssembler.Settings d = RefragAssembler.Settings.DEFAULT;
+        Map<String, String> kv = keyValues(spec);
+        RefragAssembler.Settings s = new RefragAssembler.Settings(
+                Double.parseDouble(kv.getOrDefault("cos", "" + d.cosine())),
+                Double.parseDouble(kv.getOrDefault("lex", "" + d.lexical())),
+                Double.parseDouble(kv.getOrDefault("rank", "" + d.rank())),
+                Double.parseDouble(kv.getOrDefault("sent", "" + d.sentence())),
+                !kv.getOrDefault("idf", d.idf() ? "1" : "0").equals("0"),
+                Integer.parseInt(kv.getOrDefault("widen", "" + d.widening())));
+        kv.keySet().removeAll(Set.of("cos", "lex", "rank", "sent", "idf", "widen"));
+        if (!kv.isEmpty()) throw new IllegalArgumentException("refrag variant: unknown keys " + kv.keySet());
+        return s;
     }
 
     static List<Question> questions(Path file, int limit) {
@@ -178,6 +238,7 @@ public final class RagEvaluation {
         System.out.printf(Locale.ROOT, "%nHybrid retrieval of the candidates: p50 %.1f ms, p99 %.1f ms per question.%n",
                 percentile(searchNanos, 50), percentile(searchNanos, 99));
         for (int budget : budgets) {
+            if (!cells.containsKey("topk@" + budget)) continue;
             double topk = (double) cells.get("topk@" + budget).contained / n;
             for (String s : strategies) {
                 if (!s.equals("topk")) {

@@ -6,6 +6,7 @@ import dev.tessera.retrieval.context.ContextRequest;
 import dev.tessera.retrieval.context.ContextSegment;
 import dev.tessera.retrieval.context.EmbeddingCache;
 import dev.tessera.retrieval.context.Sentences;
+import dev.tessera.retrieval.context.QueryTerms;
 import dev.tessera.retrieval.embed.Embedder.Role;
 import dev.tessera.retrieval.embed.VectorMath;
 import dev.tessera.retrieval.index.ChunkHit;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -56,10 +58,29 @@ public final class CragAssembler implements ContextAssembler {
     public static final double RANK_WEIGHT = 0.2;
     public static final int MAX_SENTENCE_TOKENS = 64;
 
+    /**
+     * Sentence-scoring weights; {@link #DEFAULT} is the documented rule, other values exist so that
+     * {@code eval rag} can sweep them in one run.
+     *
+     * @param query weight of cos(query, sentence)
+     * @param centroid weight of cos(cluster centroid, sentence)
+     * @param rank weight of the retrieval-rank prior 1/(1 + rank)
+     * @param lexical weight of the query-term overlap of the sentence (IDF-weighted over the candidates)
+     */
+    public record Settings(double query, double centroid, double rank, double lexical) {
+        public static final Settings DEFAULT = new Settings(QUERY_WEIGHT, CENTROID_WEIGHT, RANK_WEIGHT, 0);
+    }
+
     private final EmbeddingCache embeddings;
+    private final Settings settings;
 
     public CragAssembler(EmbeddingCache embeddings) {
+        this(embeddings, Settings.DEFAULT);
+    }
+
+    public CragAssembler(EmbeddingCache embeddings, Settings settings) {
         this.embeddings = embeddings;
+        this.settings = settings;
     }
 
     @Override
@@ -185,13 +206,17 @@ public final class CragAssembler implements ContextAssembler {
             }
         }
         List<float[]> vectors = embeddings.embed(texts, Role.DOCUMENT);
+        Set<String> queryTerms = QueryTerms.contentTerms(request.query());
+        Map<String, Double> idf = settings.lexical() == 0 ? Map.of()
+                : QueryTerms.idf(queryTerms, candidates.stream().map(ChunkHit::text).toList());
         List<Sentence> out = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             int[] w = where.get(i);
             int cluster = clusterOfRank[w[0]];
-            double score = QUERY_WEIGHT * VectorMath.cosine(query, vectors.get(i))
-                    + CENTROID_WEIGHT * VectorMath.cosine(clustering.centroids()[cluster], vectors.get(i))
-                    + RANK_WEIGHT / (1.0 + w[0]);
+            double score = settings.query() * VectorMath.cosine(query, vectors.get(i))
+                    + settings.centroid() * VectorMath.cosine(clustering.centroids()[cluster], vectors.get(i))
+                    + settings.rank() / (1.0 + w[0])
+                    + (settings.lexical() == 0 ? 0 : settings.lexical() * QueryTerms.overlap(queryTerms, idf, texts.get(i)));
             out.add(new Sentence(w[0], cluster, w[1], w[2], texts.get(i), request.tokenizer().count(texts.get(i)), score));
         }
         return out;

@@ -4,6 +4,7 @@ import dev.tessera.retrieval.context.AssembledContext;
 import dev.tessera.retrieval.context.ContextAssembler;
 import dev.tessera.retrieval.context.ContextRequest;
 import dev.tessera.retrieval.context.ContextSegment;
+import dev.tessera.retrieval.context.QueryTerms;
 import dev.tessera.retrieval.context.EmbeddingCache;
 import dev.tessera.retrieval.context.Sentences;
 import dev.tessera.retrieval.embed.Embedder.Role;
@@ -13,6 +14,7 @@ import dev.tessera.tokenizers.text.TextTokenCounter.TokenPiece;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,11 +27,16 @@ import java.util.Set;
  *   <li>Each candidate is split into chunks of {@code chunkTokens} tokens of the request's
  *       tokenizer, with character offsets; every chunk is embedded ({@code Role.DOCUMENT}) through
  *       the shared {@link EmbeddingCache} (batched, keyed by content hash).
- *   <li>Chunk score = {@value #COSINE_WEIGHT}·cos(query, chunk) + {@value #LEXICAL_WEIGHT}·overlap
- *       + {@value #RANK_WEIGHT}/(1 + rank), where overlap is the fraction of the query's content
- *       terms (lower-cased words minus a tiny stop-word list) that occur in the chunk, and rank is
- *       the candidate's 0-based retrieval rank: the retriever saw the whole passage, the chunk
- *       scorer only 16 tokens, so its ranking is kept as a prior.
+ *   <li>Chunk score = (1 − {@value #SENTENCE_WEIGHT})·c(chunk) + {@value #SENTENCE_WEIGHT}·max c(sentence
+ *       overlapping the chunk) + {@value #RANK_WEIGHT}/(1 + rank), with the content score
+ *       c(x) = {@value #COSINE_WEIGHT}·cos(query, x) + {@value #LEXICAL_WEIGHT}·overlap(query, x).
+ *       overlap is the IDF-weighted share of the query's content terms (lower-cased words minus a
+ *       tiny stop-word list) present in x, IDF = ln(1 + (N − df + 0.5)/(df + 0.5)) over the N
+ *       candidates, so a rare name counts more than a common word. The sentence term lets a chunk
+ *       inherit the relevance of the sentence around it: 16 tokens rarely hold all of a question's
+ *       terms, the sentence that answers it usually does. rank is the candidate's 0-based retrieval
+ *       rank: the retriever saw the whole passage, the chunk scorer only a piece, so its ranking is
+ *       kept as a prior. Sentences are embedded through the same cache.
  *   <li>Chunks are expanded best-first (ties: candidate rank, then offset). An expanded chunk
  *       widens to the sentence(s) enclosing it when that span has at most
  *       {@value #SENTENCE_WIDENING_FACTOR}·chunkTokens tokens and the context still fits — half
@@ -50,13 +57,36 @@ public final class RefragAssembler implements ContextAssembler {
     public static final double COSINE_WEIGHT = 0.5;
     public static final double LEXICAL_WEIGHT = 0.3;
     public static final double RANK_WEIGHT = 0.2;
+    public static final double SENTENCE_WEIGHT = 0.5;
     public static final int SENTENCE_WIDENING_FACTOR = 3;
     public static final String ELLIPSIS = " … ";
 
+    /**
+     * The scoring and expansion knobs; {@link #DEFAULT} is the documented rule, other values exist
+     * so that {@code eval rag} can sweep them in one run.
+     *
+     * @param cosine weight of cos(query, chunk)
+     * @param lexical weight of the query-term overlap
+     * @param rank weight of the retrieval-rank prior 1/(1 + rank)
+     * @param sentence share of the enclosing sentence's score blended into the chunk's (0 = chunk alone)
+     * @param idf weight query terms by their inverse document frequency over the candidates
+     * @param widening an expanded chunk widens to its sentence when that has at most widening·k tokens
+     */
+    public record Settings(double cosine, double lexical, double rank, double sentence, boolean idf, int widening) {
+        public static final Settings DEFAULT =
+                new Settings(COSINE_WEIGHT, LEXICAL_WEIGHT, RANK_WEIGHT, SENTENCE_WEIGHT, true, SENTENCE_WIDENING_FACTOR);
+    }
+
     private final EmbeddingCache embeddings;
+    private final Settings settings;
 
     public RefragAssembler(EmbeddingCache embeddings) {
+        this(embeddings, Settings.DEFAULT);
+    }
+
+    public RefragAssembler(EmbeddingCache embeddings, Settings settings) {
         this.embeddings = embeddings;
+        this.settings = settings;
     }
 
     @Override
@@ -91,7 +121,7 @@ public final class RefragAssembler implements ContextAssembler {
             int[] widened = widen(sentences.get(chunk.rank()), chunk.start(), chunk.end());
             boolean widenable = (widened[0] != chunk.start() || widened[1] != chunk.end())
                     && request.tokenizer().count(text.substring(widened[0], widened[1]))
-                            <= SENTENCE_WIDENING_FACTOR * request.chunkTokens();
+                            <= settings.widening() * request.chunkTokens();
             if (widenable && tryExpand(request, candidates, expanded, chunk.rank(), widened)) continue;
             tryExpand(request, candidates, expanded, chunk.rank(), new int[] {chunk.start(), chunk.end()});
         }
@@ -122,15 +152,62 @@ public final class RefragAssembler implements ContextAssembler {
         List<float[]> vectors = embeddings.embed(texts, Role.DOCUMENT);
         float[] query = embeddings.embed(request.query(), Role.QUERY);
         Set<String> queryTerms = QueryTerms.contentTerms(request.query());
+        Map<String, Double> weights = settings.idf()
+                ? QueryTerms.idf(queryTerms, candidates.stream().map(ChunkHit::text).toList())
+                : null;
+        double[] own = new double[texts.size()];
+        for (int i = 0; i < texts.size(); i++) {
+            own[i] = settings.cosine() * VectorMath.cosine(query, vectors.get(i))
+                    + settings.lexical() * QueryTerms.overlap(queryTerms, weights, texts.get(i));
+        }
+        double[] sentence = settings.sentence() > 0 ? sentenceScores(request, candidates, where, query, queryTerms,
+                weights) : null;
         List<Chunk> chunks = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             int[] w = where.get(i);
-            double score = COSINE_WEIGHT * VectorMath.cosine(query, vectors.get(i))
-                    + LEXICAL_WEIGHT * QueryTerms.overlap(queryTerms, texts.get(i))
-                    + RANK_WEIGHT / (1.0 + w[0]);
+            double content = sentence == null ? own[i]
+                    : (1 - settings.sentence()) * own[i] + settings.sentence() * sentence[i];
+            double score = content + settings.rank() / (1.0 + w[0]);
             chunks.add(new Chunk(w[0], w[1], pieces.get(i), w[2], w[3], texts.get(i), vectors.get(i), score));
         }
         return chunks;
+    }
+
+    /**
+     * For every chunk, the best content score among the sentences it overlaps: a 16-token chunk
+     * rarely holds all of a question's terms, the sentence around it often does.
+     */
+    private double[] sentenceScores(ContextRequest request, List<ChunkHit> candidates, List<int[]> where,
+            float[] query, Set<String> queryTerms, Map<String, Double> weights) {
+        List<List<int[]>> spans = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (ChunkHit hit : candidates) {
+            List<int[]> s = Sentences.spans(hit.text());
+            spans.add(s);
+            for (int[] span : s) texts.add(hit.text().substring(span[0], span[1]));
+        }
+        List<float[]> vectors = embeddings.embed(texts, Role.DOCUMENT);
+        double[] out = new double[where.size()];
+        int base = 0;
+        List<Integer> offsets = new ArrayList<>();
+        for (List<int[]> s : spans) {
+            offsets.add(base);
+            base += s.size();
+        }
+        for (int i = 0; i < where.size(); i++) {
+            int[] w = where.get(i);
+            List<int[]> s = spans.get(w[0]);
+            double best = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < s.size(); j++) {
+                if (s.get(j)[0] < w[3] && s.get(j)[1] > w[2]) {
+                    int at = offsets.get(w[0]) + j;
+                    best = Math.max(best, settings.cosine() * VectorMath.cosine(query, vectors.get(at))
+                            + settings.lexical() * QueryTerms.overlap(queryTerms, weights, texts.get(at)));
+                }
+            }
+            out[i] = best == Double.NEGATIVE_INFINITY ? 0 : best;
+        }
+        return out;
     }
 
     /** The span from the start of the sentence holding {@code start} to the end of the one holding {@code end - 1}. */

@@ -90,6 +90,25 @@ class RefragAssemblerTest {
     }
 
     @Test
+    void aChunkInheritsTheRelevanceOfItsSentence() {
+        // The sentence is too long to widen to (> 3·k tokens), so the chunk naming the answer must
+        // win on its own score, which has no query term: only the sentence blend lifts it above filler.
+        String answer = "The emperor penguin colony at Cape Crozier, studied by scientists for many decades now,"
+                + " feeds mostly on krill and small silverfish near the ice shelf edge.";
+        String text = FILLER.repeat(2) + answer + " " + FILLER.repeat(2);
+        ContextRequest request = new ContextRequest("emperor penguin colony cape crozier", 40, 0, o200k, 8, false);
+
+        String withBlend = refrag.assemble(request, Hits.of(text)).context();
+        RefragAssembler.Settings chunkOnly = new RefragAssembler.Settings(RefragAssembler.COSINE_WEIGHT,
+                RefragAssembler.LEXICAL_WEIGHT, RefragAssembler.RANK_WEIGHT, 0, true,
+                RefragAssembler.SENTENCE_WIDENING_FACTOR);
+        String withoutBlend = new RefragAssembler(cache, chunkOnly).assemble(request, Hits.of(text)).context();
+
+        assertThat(withBlend).contains("Cape Crozier", "krill");
+        assertThat(withoutBlend).contains("Cape Crozier").doesNotContain("krill");
+    }
+
+    @Test
     void repeatedCandidatesAreServedFromTheCache() {
         List<ChunkHit> hits = Hits.of("Penguins eat krill. " + FILLER, FILLER);
         ContextRequest request = new ContextRequest("penguins", 30, 0, o200k, 8, false);

@@ -1,0 +1,212 @@
+package dev.tessera.benchmarks.rag;
+
+import dev.tessera.benchmarks.TempDir;
+import dev.tessera.benchmarks.cli.Args;
+import dev.tessera.benchmarks.cli.UsageException;
+import dev.tessera.benchmarks.data.BeirDataset;
+import dev.tessera.benchmarks.data.BeirReader;
+import dev.tessera.benchmarks.report.MarkdownTable;
+import dev.tessera.benchmarks.report.Progress;
+import dev.tessera.retrieval.document.Document;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code bench rag-http}: latency of {@code POST /v1/rag/context} per strategy through the real
+ * HTTP server, against {@code POST /v1/search} with the same k as the baseline (retrieval alone).
+ * Starts the service jar as a child process on a free port with a fresh data dir, ingests the
+ * dataset through the bulk endpoint, then sends every question once per strategy ("first": the
+ * chunk-embedding cache has not seen this question's candidates from this strategy) and once more
+ * ("repeat": the cache is warm). Requests are sequential, one client, so times are service times.
+ */
+public final class RagLatencyBenchmark {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private RagLatencyBenchmark() {}
+
+    public static void run(Args args) {
+        args.allow("dataset", "questions", "k", "budget", "strategies", "jar", "warmup");
+        Path dir = Path.of(args.require("dataset"));
+        int limit = args.getInt("questions", 200);
+        int k = args.getInt("k", 20);
+        int budget = args.getInt("budget", 256);
+        int warmup = args.getInt("warmup", 20);
+        List<String> strategies = List.of(args.get("strategies", "topk,crag,refrag").split(","));
+        Path jar = Path.of(args.get("jar", "services/target/tessera.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new UsageException("service jar not found at " + jar + " (run ./tessera build)");
+        }
+        BeirDataset data = BeirReader.read(dir);
+        List<RagEvaluation.Question> questions = RagEvaluation.questions(dir.resolve("queries.jsonl"), limit + warmup);
+        List<RagEvaluation.Question> warm = questions.subList(0, Math.min(warmup, questions.size()));
+        List<RagEvaluation.Question> measured = questions.subList(warm.size(), questions.size());
+        try (TempDir tmp = new TempDir("tessera-rag-http-")) {
+            int port = freePort();
+            Process service = start(jar, port, tmp.path());
+            try {
+                String base = "http://127.0.0.1:" + port;
+                awaitUp(base, service, tmp.path().resolve("service.log"));
+                ingest(base, data.documents());
+                for (RagEvaluation.Question q : warm) { // JIT and connection warm-up, not measured
+                    search(base, q.text(), k);
+                    for (String s : strategies) context(base, q.text(), s, k, budget);
+                }
+                Map<String, List<Long>> times = new LinkedHashMap<>();
+                Progress progress = new Progress("requests", 2L * measured.size() * (strategies.size() + 1));
+                for (String pass : List.of("first", "repeat")) {
+                    for (RagEvaluation.Question q : measured) {
+                        times.computeIfAbsent("search|" + pass, x -> new ArrayList<>()).add(search(base, q.text(), k));
+                        for (String s : strategies) {
+                            times.computeIfAbsent(s + "|" + pass, x -> new ArrayList<>())
+                                    .add(context(base, q.text(), s, k, budget));
+                        }
+                        progress.advance(strategies.size() + 1);
+                    }
+                }
+                report(times, strategies, measured.size(), k, budget);
+            } finally {
+                service.destroy();
+                service.waitFor();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Process start(Path jar, int port, Path dataDir) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-Dai.djl.offline=true", "-jar", jar.toString(), "--server.port=" + port,
+                "--tessera.data-dir=" + dataDir.resolve("data"));
+        System.err.println("starting " + String.join(" ", cmd));
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve("service.log").toFile()).start();
+    }
+
+    private static void awaitUp(String base, Process service, Path log) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!service.isAlive()) {
+                throw new IllegalStateException("service exited during start-up:\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) return;
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("service not up after 3 minutes; log: " + log);
+    }
+
+    private static void ingest(String base, List<Document> documents) throws IOException, InterruptedException {
+        StringBuilder ndjson = new StringBuilder();
+        for (Document d : documents) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("id", d.id());
+            if (d.title() != null) line.put("title", d.title());
+            line.put("text", d.text());
+            ndjson.append(JSON.writeValueAsString(line)).append('\n');
+        }
+        HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/documents/bulk"))
+                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(ndjson.toString()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (accepted.statusCode() != 202) {
+            throw new IllegalStateException("bulk ingest refused: " + accepted.statusCode() + " " + accepted.body());
+        }
+        String job = JSON.readTree(accepted.body()).path("id").asString();
+        Progress progress = new Progress("ingested", documents.size());
+        long reported = 0;
+        while (true) {
+            JsonNode status = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/jobs/" + job)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            long done = status.path("done").asLong() + status.path("failed").asLong();
+            if (done > reported) {
+                progress.advance(done - reported);
+                reported = done;
+            }
+            String state = status.path("state").asString();
+            if (!state.equals("queued") && !state.equals("running")) {
+                if (status.path("failed").asLong() > 0 || !state.equals("done")) {
+                    throw new IllegalStateException("bulk ingest ended " + state + ": " + status);
+                }
+                return;
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static long search(String base, String query, int k) throws IOException, InterruptedException {
+        return timedPost(base + "/v1/search", Map.of("query", query, "k", k, "mode", "hybrid"));
+    }
+
+    private static long context(String base, String query, String strategy, int k, int budget)
+            throws IOException, InterruptedException {
+        return timedPost(base + "/v1/rag/context",
+                Map.of("query", query, "strategy", strategy, "k", k, "budget_tokens", budget));
+    }
+
+    private static long timedPost(String url, Map<String, Object> body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        long took = System.nanoTime() - t0;
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return took;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void report(Map<String, List<Long>> times, List<String> strategies, int n, int k, int budget) {
+        MarkdownTable table = new MarkdownTable("endpoint", "request", ">p50 ms", ">p99 ms", ">mean ms",
+                ">p50 / search p50");
+        for (String pass : List.of("first", "repeat")) {
+            double searchP50 = RagEvaluation.percentile(times.get("search|" + pass), 50);
+            List<String> rows = new ArrayList<>();
+            rows.add("search");
+            rows.addAll(strategies);
+            for (String s : rows) {
+                List<Long> t = times.get(s + "|" + pass);
+                double p50 = RagEvaluation.percentile(t, 50);
+                table.row(s.equals("search") ? "/v1/search (hybrid)" : "/v1/rag/context " + s, pass,
+                        String.format(Locale.ROOT, "%.1f", p50),
+                        String.format(Locale.ROOT, "%.1f", RagEvaluation.percentile(t, 99)),
+                        String.format(Locale.ROOT, "%.1f", t.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6),
+                        String.format(Locale.ROOT, "%.2f×", p50 / searchP50));
+            }
+        }
+        System.out.printf("%n### /v1/rag/context latency over HTTP: %d questions, k = %d, budget %d tokens (o200k_base)%n%n",
+                n, k, budget);
+        System.out.print(table);
+    }
+}
