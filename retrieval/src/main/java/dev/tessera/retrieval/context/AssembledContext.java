@@ -18,4 +18,10 @@ public record AssembledContext(
         double ratio = tokensUsed == 0 ? 0 : (double) tokensBaseline / tokensUsed;
         return new AssembledContext(context, List.copyOf(segments), tokensUsed, tokensBaseline, ratio, strategy);
     }
+
+    /** The same context with other segment metadata (the text is unchanged). */
+    public AssembledContext withSegments(List<ContextSegment> replaced) {
+        return new AssembledContext(context, List.copyOf(replaced), tokensUsed, tokensBaseline, compressionRatio,
+                strategy);
+    }
 }
