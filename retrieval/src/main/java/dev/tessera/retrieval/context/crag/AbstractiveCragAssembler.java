@@ -10,10 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Abstractive CRAG, decorating the extractive {@link CragAssembler}: its clusters and their
@@ -68,16 +69,28 @@ public final class AbstractiveCragAssembler implements ContextAssembler {
         return extracted.rewritten(context, request.tokenizer().count(context), paragraphs);
     }
 
+    /** One summary per extract, in order; the first failure, whichever call it is, fails all at once. */
     private List<String> summarizeAll(ContextRequest request, List<String> extracts) {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<String>> pending = extracts.stream()
-                    .map(e -> pool.submit(() -> summarizer.summarize(request.query(), e, request.tokenizer().count(e))))
-                    .toList();
-            List<String> out = new ArrayList<>();
-            for (Future<String> f : pending) {
-                out.add(f.get());
+            CompletionService<Integer> done = new ExecutorCompletionService<>(pool);
+            String[] out = new String[extracts.size()];
+            for (int i = 0; i < extracts.size(); i++) {
+                int c = i;
+                done.submit(() -> {
+                    String e = extracts.get(c);
+                    out[c] = summarizer.summarize(request.query(), e, request.tokenizer().count(e));
+                    return c;
+                });
             }
-            return out;
+            try {
+                for (int i = 0; i < extracts.size(); i++) {
+                    done.take().get();
+                }
+            } catch (ExecutionException | InterruptedException e) {
+                pool.shutdownNow(); // the context is lost anyway: stop waiting on the other calls
+                throw e;
+            }
+            return List.of(out);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw new SummarizerException("summarizer failed: " + e.getCause(), e.getCause());

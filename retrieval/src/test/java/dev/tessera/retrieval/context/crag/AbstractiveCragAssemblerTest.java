@@ -156,6 +156,27 @@ class AbstractiveCragAssemblerTest {
     }
 
     @Test
+    void oneFailedClusterFailsTheAssemblyWithoutWaitingForTheOthers() throws IOException {
+        OpenAiChatSummarizer summarizer = chat(r -> {
+            if (extractOf(r).contains("Owls")) {
+                try {
+                    Thread.sleep(8_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Map.entry(200, "late");
+            }
+            return Map.entry(500, "{\"error\":\"boom\"}");
+        }, Duration.ofSeconds(20));
+        ContextRequest request = new ContextRequest("jet engines and owls", 240, 20, o200k);
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> new AbstractiveCragAssembler(crag, summarizer).assemble(request, HITS))
+                .isInstanceOf(SummarizerException.class).hasMessageContaining("boom");
+        assertThat(received).hasSizeGreaterThan(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(6));
+    }
+
+    @Test
     void aSlowEndpointTimesOut() throws IOException {
         OpenAiChatSummarizer summarizer = chat(r -> {
             try {
