@@ -2,7 +2,11 @@ package dev.tessera.services;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tessera.retrieval.context.HuggingFaceContextTokenizer;
 import dev.tessera.tokenizers.text.TextTokenCounter;
+import dev.tessera.tokenizers.weights.SafetensorsFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +71,71 @@ class RagContextApiTest {
     }
 
     @Test
+    void anInstalledTokenizerJsonCountsTheBudget() {
+        Path file = server.dataDir().resolve("models").resolve(TesseraServer.TARGET_LLM).resolve("tokenizer.json");
+        try (HuggingFaceContextTokenizer reference = HuggingFaceContextTokenizer.load("reference", file)) {
+            for (String strategy : List.of("topk", "crag", "refrag")) {
+                JsonNode r = context(Map.of("query", "what happens to pressure across a shock wave", "budget_tokens", 48,
+                        "reserve_tokens", 8, "strategy", strategy, "tokenizer", "Tiny-LLM", "filter", Map.of("set", "rag")));
+                assertThat(r.get("tokenizer").asString()).isEqualTo(TesseraServer.TARGET_LLM);
+                assertThat(r.get("tokens_used").asInt()).as(strategy)
+                        .isEqualTo(reference.count(r.get("context").asString()))
+                        .isLessThanOrEqualTo(40).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void refragProjectsCompressedChunksIntoTheTargetModelsEmbeddingSpace() throws Exception {
+        JsonNode r = context(Map.of("query", "pressure rise across a shock", "budget_tokens", 40, "strategy", "refrag",
+                "return_embeddings", true, "chunk_tokens", 8, "target_model", TesseraServer.TARGET_LLM,
+                "filter", Map.of("set", "rag")));
+        assertThat(r.get("target_model").asString()).isEqualTo(TesseraServer.TARGET_LLM);
+        List<JsonNode> compressed = new ArrayList<>();
+        for (JsonNode s : r.get("segments")) {
+            if (s.get("expanded").asBoolean()) {
+                assertThat(s.has("projected")).isFalse();
+            } else {
+                assertThat(s.get("embedding")).hasSize(384);
+                assertThat(s.get("projected")).hasSize(TesseraServer.TARGET_LLM_DIMENSION);
+                compressed.add(s);
+            }
+        }
+        assertThat(compressed).isNotEmpty();
+
+        Path file = server.dataDir().resolve("models").resolve(TesseraServer.TARGET_LLM).resolve("projection.safetensors");
+        float[] w;
+        try (SafetensorsFile weights = SafetensorsFile.open(file)) {
+            w = weights.floats("weight");
+        }
+        JsonNode segment = compressed.getLast();
+        int d = TesseraServer.TARGET_LLM_DIMENSION;
+        for (int j = 0; j < d; j++) {
+            double expected = 0;
+            for (int i = 0; i < 384; i++) {
+                expected += segment.get("embedding").get(i).floatValue() * (double) w[i * d + j];
+            }
+            assertThat(segment.get("projected").get(j).doubleValue()).as("projected[%d]", j)
+                    .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4));
+        }
+    }
+
+    @Test
+    void modelsListShowsContextTokenizersAndProjections() {
+        Map<String, JsonNode> byKindAndName = new java.util.HashMap<>();
+        server.get("/v1/models").json().get("models")
+                .forEach(m -> byKindAndName.put(m.get("kind").asString() + "/" + m.get("name").asString(), m));
+        assertThat(byKindAndName).containsKeys("context-tokenizer/o200k_base", "context-tokenizer/cl100k_base",
+                "context-tokenizer/" + TesseraServer.TARGET_LLM);
+        JsonNode projection = byKindAndName.get("projection/" + TesseraServer.TARGET_LLM);
+        assertThat(projection.get("status").asString()).isEqualTo("available");
+        assertThat(projection.get("dimension").asInt()).isEqualTo(TesseraServer.TARGET_LLM_DIMENSION);
+        JsonNode mismatched = byKindAndName.get("projection/" + TesseraServer.MISMATCHED_LLM);
+        assertThat(mismatched.get("status").asString()).isEqualTo("unavailable");
+        assertThat(mismatched.get("problem").asString()).contains("256", "384");
+    }
+
+    @Test
     void noCandidatesGiveAnEmptyContext() {
         JsonNode r = context(Map.of("query", "anything", "budget_tokens", 100, "filter", Map.of("set", "nothing-here")));
         assertThat(r.get("context").asString()).isEmpty();
@@ -86,5 +155,23 @@ class RagContextApiTest {
         BadInputTest.assertProblem(server.postJson("/v1/rag/context", Map.of("query", " ", "budget_tokens", 10)), 400,
                 "query");
         BadInputTest.assertProblem(server.postJson("/v1/rag/context", Map.of("query", "q")), 400, "budget_tokens");
+    }
+
+    @Test
+    void unknownTokenizersProjectionsAndAbstractiveWhileOffAreProblems() {
+        TesseraServer.Reply tokenizer = server.postJson("/v1/rag/context",
+                Map.of("query", "q", "budget_tokens", 10, "tokenizer", "gpt-9"));
+        BadInputTest.assertProblem(tokenizer, 400, "tokenizer");
+        assertThat(tokenizer.json().get("detail").asString()).contains("o200k_base", TesseraServer.TARGET_LLM);
+        BadInputTest.assertProblem(server.postJson("/v1/rag/context", Map.of("query", "q", "budget_tokens", 10,
+                "strategy", "refrag", "return_embeddings", true, "target_model", "gpt-9")), 400, "target_model");
+        TesseraServer.Reply mismatched = server.postJson("/v1/rag/context", Map.of("query", "q", "budget_tokens", 10,
+                "strategy", "refrag", "return_embeddings", true, "target_model", TesseraServer.MISMATCHED_LLM));
+        BadInputTest.assertProblem(mismatched, 400, "target_model");
+        assertThat(mismatched.json().get("detail").asString()).contains("256", "384");
+        BadInputTest.assertProblem(server.postJson("/v1/rag/context", Map.of("query", "q", "budget_tokens", 10,
+                "strategy", "crag", "abstractive", true)), 400, "abstractive");
+        BadInputTest.assertProblem(server.postJson("/v1/rag/context", Map.of("query", "q", "budget_tokens", 10,
+                "strategy", "topk", "abstractive", true)), 400, "abstractive");
     }
 }

@@ -1,5 +1,8 @@
 package dev.tessera.services;
 
+import dev.tessera.retrieval.embed.EmbeddingModelSpec;
+import dev.tessera.retrieval.embed.ModelFiles;
+import dev.tessera.tokenizers.weights.SafetensorsWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -37,10 +40,19 @@ public final class TesseraServer {
     /** The TiTok conformance fixtures, kept in the tokenizers module's test resources. */
     public static final Path FIXTURES = Path.of("..", "tokenizers", "src", "test", "resources", "fixtures");
     public static final long MAX_IMAGE_PIXELS = 64 * 64;
+    /** A target LLM installed for /v1/rag/context: its tokenizer.json (bge's WordPiece) and a [384, 48] projection. */
+    public static final String TARGET_LLM = "tiny-llm";
+    public static final int TARGET_LLM_DIMENSION = 48;
+    /** A projection whose d_enc (256) does not match the 384-d search model. */
+    public static final String MISMATCHED_LLM = "mismatched-llm";
+
+    private final Path dataDir;
 
     private TesseraServer(Path dataDir) {
         System.setProperty("ai.djl.offline", "true");
+        this.dataDir = dataDir;
         installModels(dataDir.resolve("models"));
+        installTargetModels(dataDir.resolve("models"));
         context = new SpringApplicationBuilder(TesseraApplication.class).run(
                 "--server.port=0",
                 "--tessera.data-dir=" + dataDir,
@@ -72,6 +84,29 @@ public final class TesseraServer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What a user adds for a downstream LLM: its tokenizer and a REFRAG projection, in one folder per model. */
+    private static void installTargetModels(Path models) {
+        try {
+            Path llm = Files.createDirectories(models.resolve(TARGET_LLM));
+            Files.copy(ModelFiles.resolve(EmbeddingModelSpec.BGE_SMALL_EN_V15.tokenizerLocation()),
+                    llm.resolve("tokenizer.json"));
+            java.util.Random random = new java.util.Random(7);
+            float[] w = new float[384 * TARGET_LLM_DIMENSION];
+            for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian();
+            new SafetensorsWriter().add("weight", new long[] {384, TARGET_LLM_DIMENSION}, w)
+                    .write(llm.resolve("projection.safetensors"));
+            Path mismatched = Files.createDirectories(models.resolve(MISMATCHED_LLM));
+            new SafetensorsWriter().add("weight", new long[] {256, 8}, new float[256 * 8])
+                    .write(mismatched.resolve("projection.safetensors"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path dataDir() {
+        return dataDir;
     }
 
     public static synchronized TesseraServer shared() {

@@ -12,7 +12,23 @@ package dev.tessera.retrieval.context;
  * @param tokenStart refrag: first token of the span in the candidate's encoding
  * @param tokenEnd refrag: end token (exclusive)
  * @param embedding refrag with {@code returnEmbeddings}: the compressed chunk's embedding
+ * @param projected {@code embedding} projected into a target LLM's input-embedding space
+ *     ({@link dev.tessera.retrieval.context.refrag.ChunkProjection}), when one was asked for
  */
 public record ContextSegment(
         String docId, String chunkId, String text, int start, int end, int tokens, double score,
-        Integer clusterId, Boolean expanded, Integer tokenStart, Integer tokenEnd, float[] embedding) {}
+        Integer clusterId, Boolean expanded, Integer tokenStart, Integer tokenEnd, float[] embedding,
+        float[] projected) {
+
+    /** A segment without a projection, as the strategies produce it. */
+    public ContextSegment(String docId, String chunkId, String text, int start, int end, int tokens, double score,
+            Integer clusterId, Boolean expanded, Integer tokenStart, Integer tokenEnd, float[] embedding) {
+        this(docId, chunkId, text, start, end, tokens, score, clusterId, expanded, tokenStart, tokenEnd, embedding,
+                null);
+    }
+
+    public ContextSegment withProjected(float[] vector) {
+        return new ContextSegment(docId, chunkId, text, start, end, tokens, score, clusterId, expanded, tokenStart,
+                tokenEnd, embedding, vector);
+    }
+}

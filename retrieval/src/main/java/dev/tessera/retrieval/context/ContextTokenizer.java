@@ -2,6 +2,7 @@ package dev.tessera.retrieval.context;
 
 import dev.tessera.tokenizers.text.TextTokenCounter;
 import dev.tessera.tokenizers.text.TextTokenCounter.TokenPiece;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -36,5 +37,10 @@ public interface ContextTokenizer {
                 return counter.split(text, tokensPerPiece);
             }
         };
+    }
+
+    /** A Hugging Face {@code tokenizer.json}, counted without special tokens; see {@link HuggingFaceContextTokenizer}. */
+    static HuggingFaceContextTokenizer huggingFace(String name, Path tokenizerJson) {
+        return HuggingFaceContextTokenizer.load(name, tokenizerJson);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tessera.retrieval.index.ChunkHit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,17 +20,22 @@ class BudgetInvariantTest {
         "antidisestablishmentarianism", "U.S.", "e.g.", "velocity", "(approx.)", "\"quoted\"", "rate", "Normandy"
     };
     private static final ContextAssemblers ASSEMBLERS = new ContextAssemblers(new HashedWordsEmbedder(64));
+    /** A WordPiece tokenizer.json beside the two BPE encodings: different vocabulary, different spans. */
+    private static final Map<String, ContextTokenizer> TOKENIZERS = Map.of(
+            "o200k_base", ContextTokenizer.openAi("o200k_base"),
+            "cl100k_base", ContextTokenizer.openAi("cl100k_base"),
+            "bge-small-en-v1.5", ContextTokenizer.huggingFace("bge-small-en-v1.5", HuggingFaceContextTokenizerTest.BGE_TOKENIZER));
 
     static Stream<Arguments> strategiesAndTokenizers() {
         return ASSEMBLERS.strategies().stream()
-                .flatMap(s -> Stream.of("o200k_base", "cl100k_base").map(t -> Arguments.of(s, t)));
+                .flatMap(s -> Stream.of("o200k_base", "cl100k_base", "bge-small-en-v1.5").map(t -> Arguments.of(s, t)));
     }
 
     @ParameterizedTest(name = "{0} with {1}")
     @MethodSource("strategiesAndTokenizers")
     void tokensUsedNeverExceedTheBudgetMinusTheReserve(String strategy, String tokenizerName) {
         ContextAssembler assembler = ASSEMBLERS.forStrategy(strategy);
-        ContextTokenizer tokenizer = ContextTokenizer.openAi(tokenizerName);
+        ContextTokenizer tokenizer = TOKENIZERS.get(tokenizerName);
         Random random = new Random(strategy.hashCode() * 31L + tokenizerName.hashCode());
         int filled = 0, fillable = 0;
         for (int trial = 0; trial < 40; trial++) {

@@ -1,7 +1,9 @@
 package dev.tessera.services.config;
 
 import dev.tessera.retrieval.search.SearchDefaults;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -21,7 +23,8 @@ public record TesseraProperties(
         @DefaultValue Chunking chunking,
         @DefaultValue Search search,
         @DefaultValue Limits limits,
-        @DefaultValue Images images) {
+        @DefaultValue Images images,
+        @DefaultValue Rag rag) {
 
     /**
      * @param model          the model that embeds documents and queries for search
@@ -89,4 +92,25 @@ public record TesseraProperties(
             @DefaultValue("20MB") DataSize maxBodySize,
             @DefaultValue("1GB") DataSize maxBulkSize,
             @DefaultValue("2048") int maxEmbedInputs) {}
+
+    /** {@code POST /v1/rag/context}. Tokenizers and projections are found under {@code <data-dir>/models/}. */
+    public record Rag(@DefaultValue Abstractive abstractive) {}
+
+    /**
+     * Abstractive CRAG: cluster extracts rewritten by an OpenAI-compatible chat endpoint. Off by
+     * default, and requests asking for it are refused while it is off.
+     *
+     * @param endpoint             the API base; {@code /chat/completions} is appended
+     * @param model                the chat model to ask; required when enabled
+     * @param apiKey               sent as a bearer token when set
+     * @param timeout              for connecting and for each answer
+     * @param maxTokensPerSummary  upper bound on a summary's {@code max_tokens}
+     */
+    public record Abstractive(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("http://localhost:8000/v1") URI endpoint,
+            @DefaultValue("") String model,
+            @DefaultValue("") String apiKey,
+            @DefaultValue("30s") Duration timeout,
+            @DefaultValue("512") int maxTokensPerSummary) {}
 }

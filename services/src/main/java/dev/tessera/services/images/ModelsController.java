@@ -4,12 +4,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tessera.retrieval.embed.DjlEmbedder;
 import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.embeddings.EmbeddingModels;
+import dev.tessera.services.rag.ChunkProjections;
+import dev.tessera.services.rag.ContextTokenizers;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /v1/models}: every model this service knows, with whether it can be served. */
+/**
+ * {@code GET /v1/models}: every model this service knows, with whether it can be served — embedding
+ * models, image tokenizers, and the context tokenizers and projections of {@code /v1/rag/context}.
+ */
 @RestController
 public class ModelsController {
 
@@ -22,11 +27,16 @@ public class ModelsController {
 
     private final EmbeddingModels embeddings;
     private final ImageModels images;
+    private final ContextTokenizers contextTokenizers;
+    private final ChunkProjections projections;
     private final TesseraProperties properties;
 
-    public ModelsController(EmbeddingModels embeddings, ImageModels images, TesseraProperties properties) {
+    public ModelsController(EmbeddingModels embeddings, ImageModels images, ContextTokenizers contextTokenizers,
+            ChunkProjections projections, TesseraProperties properties) {
         this.embeddings = embeddings;
         this.images = images;
+        this.contextTokenizers = contextTokenizers;
+        this.projections = projections;
         this.properties = properties;
     }
 
@@ -49,6 +59,16 @@ public class ModelsController {
                             t.numTokens(), t.codebookSize(), t.imageSize(), null, null)
                     : new ModelView(m.name(), "image-tokenizer", "unavailable", null, null, null, null, null, null,
                             m.problem()));
+        }
+        for (String name : contextTokenizers.names()) {
+            out.add(new ModelView(name, "context-tokenizer", "available", null, null, null, null, null, null, null));
+        }
+        for (ChunkProjections.Installed p : projections.all()) {
+            out.add(p.available()
+                    ? new ModelView(p.name(), "projection", "available", null, null, null, null, null,
+                            p.projection().outputDimension(), null)
+                    : new ModelView(p.name(), "projection", "unavailable", null, null, null, null, null, null,
+                            p.problem()));
         }
         return new ModelList(out);
     }

@@ -7,6 +7,8 @@ import dev.tessera.retrieval.context.ContextAssemblers;
 import dev.tessera.retrieval.context.ContextRequest;
 import dev.tessera.retrieval.context.ContextSegment;
 import dev.tessera.retrieval.context.ContextTokenizer;
+import dev.tessera.retrieval.context.crag.ClusterSummary;
+import dev.tessera.retrieval.context.refrag.ChunkProjection;
 import dev.tessera.retrieval.index.ChunkHit;
 import dev.tessera.retrieval.index.MetadataFilter;
 import dev.tessera.retrieval.search.HybridSearcher;
@@ -20,36 +22,51 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /v1/rag/context}: the best context for a question within a token budget of the
- * downstream LLM's tokenizer — hybrid retrieval of {@code k} candidates, then one assembly strategy.
+ * downstream LLM's tokenizer — hybrid retrieval of {@code k} candidates, then one assembly strategy
+ * (crag optionally abstractive), then, for refrag, the projection of compressed chunks into a
+ * target model's embedding space.
  */
 @RestController
 public class RagContextController {
 
     public record Request(String query, Integer budgetTokens, Integer reserveTokens, String tokenizer,
                           String strategy, Integer k, Map<String, Object> filter, Boolean returnEmbeddings,
-                          Integer chunkTokens) {}
+                          Integer chunkTokens, String targetModel, Boolean abstractive) {}
 
     public record Segment(String docId, String chunkId, String text, int start, int end, int tokens, double score,
-                          Integer clusterId, Boolean expanded, Integer tokenStart, Integer tokenEnd, float[] embedding) {
+                          Integer clusterId, Boolean expanded, Integer tokenStart, Integer tokenEnd, float[] embedding,
+                          float[] projected) {
         static Segment of(ContextSegment s) {
             return new Segment(s.docId(), s.chunkId(), s.text(), s.start(), s.end(), s.tokens(), s.score(),
-                    s.clusterId(), s.expanded(), s.tokenStart(), s.tokenEnd(), s.embedding());
+                    s.clusterId(), s.expanded(), s.tokenStart(), s.tokenEnd(), s.embedding(), s.projected());
         }
     }
 
-    public record Response(String context, List<Segment> segments, int tokensUsed, int tokensBaseline,
-                           double compressionRatio, String strategy, String tokenizer, int candidates, long tookMs) {}
+    public record Summary(int clusterId, String text, int tokens) {
+        static Summary of(ClusterSummary s) {
+            return new Summary(s.clusterId(), s.text(), s.tokens());
+        }
+    }
+
+    public record Response(String context, List<Segment> segments, List<Summary> summaries, int tokensUsed,
+                           int tokensBaseline, double compressionRatio, String strategy, String tokenizer,
+                           String targetModel, int candidates, long tookMs) {}
 
     static final int DEFAULT_K = 20;
 
     private final HybridSearcher searcher;
     private final ContextAssemblers assemblers;
     private final ContextTokenizers tokenizers;
+    private final ChunkProjections projections;
+    private final AbstractiveCrag abstractiveCrag;
 
-    public RagContextController(HybridSearcher searcher, ContextAssemblers assemblers, ContextTokenizers tokenizers) {
+    public RagContextController(HybridSearcher searcher, ContextAssemblers assemblers, ContextTokenizers tokenizers,
+            ChunkProjections projections, AbstractiveCrag abstractiveCrag) {
         this.searcher = searcher;
         this.assemblers = assemblers;
         this.tokenizers = tokenizers;
+        this.projections = projections;
+        this.abstractiveCrag = abstractiveCrag;
     }
 
     @PostMapping("/v1/rag/context")
@@ -60,6 +77,10 @@ public class RagContextController {
         }
         ContextTokenizer tokenizer = tokenizers.get(body.tokenizer());
         ContextAssembler assembler = assemblers.forStrategy(body.strategy() == null ? "topk" : body.strategy());
+        if (Boolean.TRUE.equals(body.abstractive())) {
+            assembler = abstractiveCrag.assembler(assembler);
+        }
+        ChunkProjection projection = body.targetModel() == null ? null : projections.get(body.targetModel());
         ContextRequest request = new ContextRequest(body.query(), body.budgetTokens(),
                 body.reserveTokens() == null ? 0 : body.reserveTokens(), tokenizer,
                 body.chunkTokens() == null ? ContextRequest.DEFAULT_CHUNK_TOKENS : body.chunkTokens(),
@@ -68,8 +89,14 @@ public class RagContextController {
         List<ChunkHit> candidates = searcher.search(new SearchRequest(body.query(), k, SearchMode.HYBRID,
                 MetadataFilter.of(body.filter()), null, false)).hits();
         AssembledContext assembled = assembler.assemble(request, candidates);
+        ChunkProjection applied = request.returnEmbeddings() ? projection : null;
+        if (applied != null) {
+            assembled = applied.apply(assembled);
+        }
         return new Response(assembled.context(), assembled.segments().stream().map(Segment::of).toList(),
+                assembled.summaries() == null ? null : assembled.summaries().stream().map(Summary::of).toList(),
                 assembled.tokensUsed(), assembled.tokensBaseline(), assembled.compressionRatio(), assembled.strategy(),
-                tokenizer.name(), candidates.size(), (System.nanoTime() - started) / 1_000_000);
+                tokenizer.name(), applied == null ? null : applied.name(), candidates.size(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tessera.services.web;
 
 import dev.tessera.retrieval.InvalidRequestException;
+import dev.tessera.retrieval.context.crag.SummarizerException;
 import dev.tessera.retrieval.document.UnsupportedDocumentTypeException;
 import dev.tessera.services.documents.DocumentNotFoundException;
 import dev.tessera.services.embeddings.UnknownModelException;
@@ -53,6 +54,13 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidRequestException.class)
     ProblemDetail invalid(InvalidRequestException e) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field());
+    }
+
+    /** The configured chat endpoint failed: the fault is upstream, so 502 with its message (no secrets in it). */
+    @ExceptionHandler(SummarizerException.class)
+    ProblemDetail summarizerFailed(SummarizerException e) {
+        log.warn("abstractive summary failed: {}", e.getMessage());
+        return problem(HttpStatus.BAD_GATEWAY, "Summarizer failed", e.getMessage(), "abstractive");
     }
 
     @ExceptionHandler(UnknownModelException.class)
