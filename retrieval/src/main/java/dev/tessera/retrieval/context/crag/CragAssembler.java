@@ -35,9 +35,13 @@ import java.util.Set;
  *       {@value #MAX_SENTENCE_TOKENS} tokens is cut into pieces of that many tokens, so text
  *       without recognisable sentence ends still yields something that fits small budgets.
  *   <li>Sentence score = {@value #QUERY_WEIGHT}·cos(query, sentence) + {@value #CENTROID_WEIGHT}·cos(centroid,
- *       sentence) + {@value #RANK_WEIGHT}/(1 + rank): mostly about the question, partly about what
- *       the cluster is about, with the candidate's 0-based retrieval rank as a prior (the
- *       retriever judged the whole passage).
+ *       sentence) + {@value #LEXICAL_WEIGHT}·overlap(query, sentence) + {@value #RANK_WEIGHT}/(1 + rank):
+ *       mostly about the question, a little about what the cluster is about, with the IDF-weighted
+ *       share of the query's content terms in the sentence ({@link QueryTerms}, IDF over the
+ *       candidates) and the candidate's 0-based retrieval rank as a prior (the retriever judged the
+ *       whole passage). A 150-question SQuAD sweep (docs/benchmarks.md) moved the centroid weight
+ *       from 0.2 to 0.1 and added the lexical term: the centroid pulls towards the cluster's typical
+ *       sentence, which is rarely the one that answers.
  *   <li>Cluster share = available · w_c / Σw, with w_c = max(relevance_c, 0) + 0.001. Pass one takes each
  *       cluster's sentences best-first while the cluster's own text stays within its share and the
  *       whole context fits; pass two spends what is left on the remaining sentences, clusters in
@@ -54,8 +58,9 @@ public final class CragAssembler implements ContextAssembler {
     public static final int MAX_CLUSTERS = 8;
     public static final long SEED = 42L;
     public static final double QUERY_WEIGHT = 0.6;
-    public static final double CENTROID_WEIGHT = 0.2;
+    public static final double CENTROID_WEIGHT = 0.1;
     public static final double RANK_WEIGHT = 0.2;
+    public static final double LEXICAL_WEIGHT = 0.3;
     public static final int MAX_SENTENCE_TOKENS = 64;
 
     /**
@@ -68,7 +73,7 @@ public final class CragAssembler implements ContextAssembler {
      * @param lexical weight of the query-term overlap of the sentence (IDF-weighted over the candidates)
      */
     public record Settings(double query, double centroid, double rank, double lexical) {
-        public static final Settings DEFAULT = new Settings(QUERY_WEIGHT, CENTROID_WEIGHT, RANK_WEIGHT, 0);
+        public static final Settings DEFAULT = new Settings(QUERY_WEIGHT, CENTROID_WEIGHT, RANK_WEIGHT, LEXICAL_WEIGHT);
     }
 
     private final EmbeddingCache embeddings;
