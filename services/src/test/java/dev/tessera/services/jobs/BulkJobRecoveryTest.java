@@ -38,9 +38,12 @@ class BulkJobRecoveryTest {
 
     private BulkIngestJobs openJobs() {
         var context = server.context();
-        TesseraProperties shared = context.getBean(TesseraProperties.class);
-        TesseraProperties props = new TesseraProperties(dataDir, shared.vectorEngine(), shared.embedding(),
-                shared.chunking(), shared.search(), shared.limits(), shared.images(), shared.rag());
+        // Bound as the application binds it: the defaults, on this test's data directory.
+        var env = new org.springframework.core.env.StandardEnvironment();
+        env.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("test",
+                java.util.Map.of("tessera.data-dir", dataDir.toString())));
+        TesseraProperties props = org.springframework.boot.context.properties.bind.Binder.get(env)
+                .bind("tessera", TesseraProperties.class).get();
         return new BulkIngestJobs(context.getBean(DocumentIngestor.class), context.getBean(ObjectMapper.class), props);
     }
 
