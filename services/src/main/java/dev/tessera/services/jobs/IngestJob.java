@@ -80,10 +80,15 @@ final class IngestJob {
     }
 
     synchronized void start(Consumer<JobStore.Saved> persist) {
-        transition(RUNNING, null, persist);
+        String firstStart = startedAt;
         if (startedAt == null) {
             startedAt = Instant.now().toString();
-            persist.accept(saved());
+        }
+        try {
+            transition(RUNNING, null, persist);
+        } catch (RuntimeException e) {
+            startedAt = firstStart;
+            throw e;
         }
         runStartNanos = System.nanoTime();
         runEndNanos = 0;
