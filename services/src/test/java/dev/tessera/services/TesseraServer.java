@@ -29,6 +29,8 @@ public final class TesseraServer {
 
     public static final long MAX_BODY_BYTES = 256 * 1024;
     public static final long MAX_BULK_BYTES = 1024 * 1024;
+    /** Request metrics are sampled this often, so the dashboard's charts fill within a test's patience. */
+    public static final int ADMIN_SAMPLE_SECONDS = 1;
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static TesseraServer shared;
@@ -59,7 +61,8 @@ public final class TesseraServer {
                 "--tessera.images.default-model=titok-tiny",
                 "--tessera.images.max-pixels=" + MAX_IMAGE_PIXELS,
                 "--tessera.limits.max-body-size=" + MAX_BODY_BYTES + "B",
-                "--tessera.limits.max-bulk-size=" + MAX_BULK_BYTES + "B");
+                "--tessera.limits.max-bulk-size=" + MAX_BULK_BYTES + "B",
+                "--tessera.admin.sample-interval=" + ADMIN_SAMPLE_SECONDS + "s");
         base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
     }
 
@@ -107,6 +110,11 @@ public final class TesseraServer {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** {@code http://127.0.0.1:<port>}, for clients other than {@link #send} (a browser). */
+    public String baseUrl() {
+        return base;
     }
 
     public static synchronized TesseraServer shared() {

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
@@ -56,6 +57,7 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.QueryBuilder;
+import org.apache.lucene.util.Version;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
@@ -495,22 +497,46 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             long vectors = hnsw != null ? hnsw.size() : chunks;
             int segments = searcher.getIndexReader().leaves().size();
             return new IndexStats(docs, chunks, vectors, segments, sizeOnDisk(), engine.name().toLowerCase(),
-                    model, dimension);
+                    model, dimension, FORMAT_VERSION, Version.LATEST.toString(), vectorParameters());
         });
     }
 
-    private long sizeOnDisk() {
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0; // a file merged away while we walked
-                }
-            }).sum();
-        } catch (IOException | UncheckedIOException e) {
-            return -1;
+    /** The graph parameters in force: hnswlib's are ours, Lucene's are its codec defaults (the index does not override them). */
+    private Map<String, Integer> vectorParameters() {
+        Map<String, Integer> p = new LinkedHashMap<>();
+        if (engine == VectorEngine.HNSWLIB) {
+            p.put("m", HnswlibVectors.M);
+            p.put("ef_construction", HnswlibVectors.EF_CONSTRUCTION);
+            p.put("ef_search", HnswlibVectors.EF_SEARCH);
+        } else {
+            p.put("m", Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN);
+            p.put("beam_width", Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH);
+            p.put("candidates", VECTOR_CANDIDATES);
         }
+        return p;
+    }
+
+    /** The index's own files: the data directory also holds models and bulk spools, which are not the index. */
+    private long sizeOnDisk() {
+        long total = 0;
+        for (String part : List.of("lucene", "hnsw")) {
+            Path dir = dataDir.resolve(part);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                total += files.filter(Files::isRegularFile).mapToLong(p -> {
+                    try {
+                        return Files.size(p);
+                    } catch (IOException e) {
+                        return 0; // a file merged away while we walked
+                    }
+                }).sum();
+            } catch (IOException | UncheckedIOException e) {
+                return -1;
+            }
+        }
+        return total;
     }
 
     private interface SearcherWork<T> {

@@ -143,4 +143,24 @@ class LuceneDocumentIndexTest {
                     .contains("<em>boundary</em>", "<em>layers</em>");
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(VectorEngine.class)
+    void statsCountTheIndexFilesButNotModelsOrSpoolsBesideThem(VectorEngine engine) throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("models/big"));
+        java.nio.file.Files.write(dir.resolve("models/big/model.safetensors"), new byte[4 << 20]);
+        try (LuceneDocumentIndex index = LuceneDocumentIndex.open(dir, "test-model", DIM, engine)) {
+            index.upsert(List.of(doc("a", "t", Map.of(), "alpha", "beta"), doc("b", "t", Map.of(), "gamma")));
+            IndexStats stats = index.stats();
+            assertThat(stats.documents()).isEqualTo(2);
+            assertThat(stats.chunks()).isEqualTo(3);
+            assertThat(stats.vectors()).isEqualTo(3);
+            assertThat(stats.segments()).isPositive();
+            assertThat(stats.sizeOnDiskBytes()).isPositive().isLessThan(4 << 20);
+            assertThat(stats.format()).isEqualTo(LuceneDocumentIndex.FORMAT_VERSION);
+            assertThat(stats.luceneVersion()).startsWith("10.");
+            assertThat(stats.vectorParameters()).containsEntry("m", 16)
+                    .containsKey(engine == VectorEngine.HNSWLIB ? "ef_construction" : "beam_width");
+        }
+    }
 }

@@ -24,7 +24,8 @@ public record TesseraProperties(
         @DefaultValue Search search,
         @DefaultValue Limits limits,
         @DefaultValue Images images,
-        @DefaultValue Rag rag) {
+        @DefaultValue Rag rag,
+        @DefaultValue Admin admin) {
 
     /**
      * @param model          the model that embeds documents and queries for search
@@ -113,4 +114,14 @@ public record TesseraProperties(
             @DefaultValue("") String apiKey,
             @DefaultValue("30s") Duration timeout,
             @DefaultValue("512") int maxTokensPerSummary) {}
+
+    /**
+     * The dashboard at {@code /admin} and {@code GET /v1/admin/stats}.
+     *
+     * @param sampleInterval how often per-endpoint request counts and latencies are read from the metrics registry
+     * @param history        how far back the request charts reach
+     */
+    public record Admin(
+            @DefaultValue("5s") Duration sampleInterval,
+            @DefaultValue("10m") Duration history) {}
 }

@@ -13,12 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -29,6 +32,11 @@ import tools.jackson.databind.ObjectMapper;
  * Bulk NDJSON ingest. The upload is spooled to disk first (so the client gets its 202 as soon as
  * the bytes are in), then one worker ingests it in batches, each batch one embedding pass and one
  * durable commit. Jobs run one at a time: embedding already uses every core.
+ *
+ * <p>A job's state is kept on disk beside its spool ({@link JobStore}) and saved after each commit,
+ * before the new counts are shown, so {@code done} never claims a document that a crash could lose.
+ * A job found {@code running} or {@code queued} at start-up was cut off by a crash: it is reported
+ * {@code interrupted}, keeps its spool, and {@link #resume} continues it after its last commit.
  */
 @Component
 public class BulkIngestJobs implements AutoCloseable {
@@ -40,14 +48,20 @@ public class BulkIngestJobs implements AutoCloseable {
 
     private final DocumentIngestor ingestor;
     private final ObjectMapper json;
+    private final JobStore store;
     private final Path spoolDir;
     private final long maxBytes;
+    private volatile boolean closing;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("bulk-ingest").factory());
-    private final Map<String, IngestJob> jobs = java.util.Collections.synchronizedMap(new LinkedHashMap<>() {
+    private final Map<String, IngestJob> jobs = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, IngestJob> eldest) {
-            return size() > KEEP_JOBS && !eldest.getValue().running();
+            boolean evict = size() > KEEP_JOBS && !eldest.getValue().running();
+            if (evict) {
+                store.delete(eldest.getKey()); // forgotten here, so gone from disk too
+            }
+            return evict;
         }
     });
 
@@ -55,22 +69,67 @@ public class BulkIngestJobs implements AutoCloseable {
         this.ingestor = ingestor;
         this.json = json;
         this.spoolDir = properties.dataDir().resolve("jobs");
+        this.store = new JobStore(spoolDir);
         this.maxBytes = properties.limits().maxBulkSize().toBytes();
+        recover();
+    }
+
+    /** Loads the jobs of earlier runs; those that were under way did not finish and say so. */
+    private void recover() {
+        for (JobStore.Saved saved : store.loadAll()) {
+            IngestJob job = IngestJob.restored(saved, KEEP_ERRORS);
+            if (job.running()) {
+                job.finish(IngestJob.INTERRUPTED, interruption(job, "the service stopped (crash or kill) during this job"),
+                        store::save);
+                log.warn("bulk job {} was cut off by a stop of the service: {}", job.id(), job.status().message());
+            }
+            jobs.put(job.id(), job);
+        }
+    }
+
+    private String interruption(IngestJob job, String what) {
+        JobStatus s = job.status();
+        String progress = what + "; " + s.done() + " of " + s.total() + " documents were ingested"
+                + (s.failed() > 0 ? " and " + s.failed() + " failed" : "");
+        return Files.isRegularFile(store.spool(job.id()))
+                ? progress + "; POST /v1/jobs/" + job.id() + "/resume continues after line " + job.linesAccounted()
+                : progress + "; its spooled upload is gone, so it cannot be resumed";
     }
 
     public JobStatus submit(InputStream body) throws IOException {
         Files.createDirectories(spoolDir);
         String id = UUID.randomUUID().toString();
-        Path spool = spoolDir.resolve(id + ".ndjson");
+        Path spool = store.spool(id);
         long lines = spoolTo(body, spool);
         if (lines == 0) {
             Files.deleteIfExists(spool);
             throw new InvalidRequestException("body", "the bulk body has no documents (one JSON object per line)");
         }
-        IngestJob job = new IngestJob(id, lines);
+        IngestJob job = IngestJob.queued(id, lines, KEEP_ERRORS);
+        store.save(job.saved());
         jobs.put(id, job);
-        worker.submit(() -> run(job, spool));
+        worker.submit(() -> run(job));
         return job.status();
+    }
+
+    /**
+     * Continues an interrupted job after its last committed batch.
+     *
+     * @throws JobConflictException when the job is not interrupted, or its spool is gone
+     */
+    public Optional<JobStatus> resume(String id) {
+        IngestJob job = jobs.get(id);
+        if (job == null) {
+            return Optional.empty();
+        }
+        if (!Files.isRegularFile(store.spool(id))) {
+            throw new JobConflictException("job " + id + " cannot be resumed: its spooled upload is gone");
+        }
+        if (!job.requeueIfInterrupted(store::save)) {
+            throw new JobConflictException("job " + id + " is " + job.state() + "; only an interrupted job can be resumed");
+        }
+        worker.submit(() -> run(job));
+        return Optional.of(job.status());
     }
 
     public List<JobStatus> all() {
@@ -79,9 +138,9 @@ public class BulkIngestJobs implements AutoCloseable {
         }
     }
 
-    public java.util.Optional<JobStatus> get(String id) {
+    public Optional<JobStatus> get(String id) {
         IngestJob job = jobs.get(id);
-        return job == null ? java.util.Optional.empty() : java.util.Optional.of(job.status());
+        return job == null ? Optional.empty() : Optional.of(job.status());
     }
 
     /** Copies the body to disk within the size limit and counts its non-blank lines. */
@@ -113,37 +172,61 @@ public class BulkIngestJobs implements AutoCloseable {
         return lines + (lineHasContent ? 1 : 0);
     }
 
-    private void run(IngestJob job, Path spool) {
-        job.start();
-        try (BufferedReader reader = Files.newBufferedReader(spool, StandardCharsets.UTF_8)) {
-            List<Document> batch = new ArrayList<>(BATCH);
-            List<Long> batchLines = new ArrayList<>(BATCH);
-            long lineNo = 0;
-            for (String line; (line = reader.readLine()) != null; ) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
+    /** Thrown between batches when the service shuts down, so the job ends interrupted rather than failed. */
+    private static final class Stopping extends RuntimeException {
+        Stopping() {
+            super(null, null, false, false);
+        }
+    }
+
+    private void run(IngestJob job) {
+        if (closing) {
+            return; // left queued on disk: the next start reports it interrupted
+        }
+        Path spool = store.spool(job.id());
+        try {
+            job.start(store::save);
+            long skip = job.linesAccounted(); // > 0 when resuming
+            try (BufferedReader reader = Files.newBufferedReader(spool, StandardCharsets.UTF_8)) {
+                List<Document> batch = new ArrayList<>(BATCH);
+                List<Long> batchLines = new ArrayList<>(BATCH);
+                List<JobStatus.JobError> lineErrors = new ArrayList<>();
+                long lineNo = 0;
+                for (String line; (line = reader.readLine()) != null; ) {
+                    lineNo++;
+                    if (lineNo <= skip || line.isBlank()) {
+                        continue;
+                    }
+                    try {
+                        batch.add(DocumentIngestor.validate(parse(line)));
+                        batchLines.add(lineNo);
+                    } catch (InvalidRequestException e) {
+                        lineErrors.add(new JobStatus.JobError(lineNo, e.field(), e.getMessage()));
+                    }
+                    if (batch.size() == BATCH) {
+                        if (closing) {
+                            throw new Stopping();
+                        }
+                        flush(job, batch, batchLines, lineErrors, lineNo);
+                    }
                 }
-                try {
-                    batch.add(DocumentIngestor.validate(parse(line)));
-                    batchLines.add(lineNo);
-                } catch (InvalidRequestException e) {
-                    job.fail(lineNo, e.field(), e.getMessage(), KEEP_ERRORS);
-                }
-                if (batch.size() == BATCH) {
-                    flush(job, batch, batchLines);
-                }
+                flush(job, batch, batchLines, lineErrors, lineNo);
             }
-            flush(job, batch, batchLines);
-            job.finish(null);
+            job.finish(IngestJob.DONE, null, store::save);
+            store.deleteSpool(job.id());
+        } catch (Stopping e) {
+            job.finish(IngestJob.INTERRUPTED, interruption(job, "the service was shut down during this job"), store::save);
         } catch (IOException | RuntimeException e) {
+            if (closing) { // the shutdown interrupted a batch: it was not committed, so resuming redoes it
+                job.finish(IngestJob.INTERRUPTED, interruption(job, "the service was shut down during this job"),
+                        store::save);
+                return;
+            }
             log.error("bulk job {} failed", job.id(), e);
-            job.finish(e.getMessage());
-        } finally {
             try {
-                Files.deleteIfExists(spool);
-            } catch (IOException e) {
-                log.warn("could not remove spool file {}", spool);
+                job.finish(IngestJob.FAILED, e.getMessage(), store::save);
+            } finally {
+                store.deleteSpool(job.id());
             }
         }
     }
@@ -170,31 +253,57 @@ public class BulkIngestJobs implements AutoCloseable {
         return v == null ? null : v.toString();
     }
 
-    /** One embedding pass and one commit for the batch; a failing batch is retried document by document. */
-    private void flush(IngestJob job, List<Document> batch, List<Long> lines) {
-        if (batch.isEmpty()) {
-            return;
-        }
+    /**
+     * One embedding pass and one commit for the batch (a failing batch is retried document by document),
+     * then a checkpoint: the documents count as done only once their commit has returned.
+     */
+    private void flush(IngestJob job, List<Document> batch, List<Long> lines, List<JobStatus.JobError> errors,
+            long lineNo) {
+        int done = 0;
         try {
-            ingestor.ingestAll(batch);
-            job.succeeded(batch.size());
-        } catch (InvalidRequestException e) {
-            for (int i = 0; i < batch.size(); i++) {
+            if (!batch.isEmpty()) {
                 try {
-                    ingestor.ingest(batch.get(i));
-                    job.succeeded(1);
-                } catch (InvalidRequestException one) {
-                    job.fail(lines.get(i), one.field(), one.getMessage(), KEEP_ERRORS);
+                    ingestor.ingestAll(batch);
+                    done = batch.size();
+                } catch (InvalidRequestException e) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        try {
+                            ingestor.ingest(batch.get(i));
+                            done++;
+                        } catch (InvalidRequestException one) {
+                            errors.add(new JobStatus.JobError(lines.get(i), one.field(), one.getMessage()));
+                        }
+                    }
                 }
             }
+            errors.sort(java.util.Comparator.comparingLong(JobStatus.JobError::line));
+            job.checkpoint(done, errors, lineNo, store::save);
         } finally {
             batch.clear();
             lines.clear();
+            errors.clear();
         }
     }
 
+    /** Lets the batch under way commit (it is one embedding pass) before the index closes. */
     @Override
     public void close() {
-        worker.shutdownNow();
+        closing = true;
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** 409: the job exists but is not in a state the request can apply to. */
+    public static class JobConflictException extends RuntimeException {
+        JobConflictException(String message) {
+            super(message);
+        }
     }
 }

@@ -1,8 +1,12 @@
 package dev.tessera.services.jobs;
 
+import java.net.URI;
 import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -22,6 +26,13 @@ public class JobsController {
     @GetMapping("/v1/jobs")
     public List<JobStatus> all() {
         return jobs.all();
+    }
+
+    /** Continues an {@code interrupted} job after its last committed batch; 409 in any other state. */
+    @PostMapping("/v1/jobs/{id}/resume")
+    public ResponseEntity<JobStatus> resume(@PathVariable String id) {
+        JobStatus job = jobs.resume(id).orElseThrow(() -> new JobNotFoundException(id));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/v1/jobs/" + id)).body(job);
     }
 
     public static class JobNotFoundException extends RuntimeException {

@@ -8,6 +8,7 @@ import dev.tessera.services.embeddings.UnknownModelException;
 import dev.tessera.services.images.ImageModelUnavailableException;
 import dev.tessera.services.images.InvalidTokensException;
 import dev.tessera.services.images.UnknownImageModelException;
+import dev.tessera.services.jobs.BulkIngestJobs;
 import dev.tessera.services.jobs.JobsController;
 import dev.tessera.tokenizers.image.ImageTooLargeException;
 import dev.tessera.tokenizers.image.InvalidImageException;
@@ -71,6 +72,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler({DocumentNotFoundException.class, JobsController.JobNotFoundException.class})
     ProblemDetail notFound(RuntimeException e) {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(BulkIngestJobs.JobConflictException.class)
+    ProblemDetail jobConflict(BulkIngestJobs.JobConflictException e) {
+        return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), null);
     }
 
     @ExceptionHandler(UnknownImageModelException.class)

@@ -1,0 +1,53 @@
+package dev.tessera.services.admin;
+
+import dev.tessera.retrieval.index.DocumentIndex;
+import dev.tessera.retrieval.index.IndexStats;
+import dev.tessera.services.images.ModelCatalog;
+import dev.tessera.services.images.ModelsController.ModelView;
+import dev.tessera.services.jobs.BulkIngestJobs;
+import dev.tessera.services.jobs.JobStatus;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * Everything the dashboard shows, gathered from where each number already lives: the index's own
+ * stats, the model catalog behind {@code /v1/models}, the bulk jobs, and the request metrics.
+ */
+@Component
+public class AdminStats {
+
+    /**
+     * @param embeddingModel the search model's entry of {@code /v1/models} (name, dimension, device)
+     * @param jobs           bulk jobs queued, running, or interrupted (waiting for a resume)
+     */
+    public record Stats(Instant generatedAt, IndexStats index, ModelView embeddingModel, Tokenizers tokenizers,
+                        List<JobStatus> jobs, RequestHistory.Requests requests) {}
+
+    /** Image and context tokenizers: those that can be served, and those installed but not servable (with why). */
+    public record Tokenizers(List<ModelView> installed, List<ModelView> unavailable) {}
+
+    private final DocumentIndex index;
+    private final ModelCatalog models;
+    private final BulkIngestJobs jobs;
+    private final RequestHistory requests;
+
+    public AdminStats(DocumentIndex index, ModelCatalog models, BulkIngestJobs jobs, RequestHistory requests) {
+        this.index = index;
+        this.models = models;
+        this.jobs = jobs;
+        this.requests = requests;
+    }
+
+    public Stats gather() {
+        List<ModelView> tokenizers = models.all().stream()
+                .filter(m -> m.kind().equals(ModelCatalog.IMAGE_TOKENIZER) || m.kind().equals(ModelCatalog.CONTEXT_TOKENIZER))
+                .toList();
+        return new Stats(Instant.now(), index.stats(), models.searchModel(),
+                new Tokenizers(
+                        tokenizers.stream().filter(m -> !m.status().equals(ModelCatalog.UNAVAILABLE)).toList(),
+                        tokenizers.stream().filter(m -> m.status().equals(ModelCatalog.UNAVAILABLE)).toList()),
+                jobs.all().stream().filter(j -> j.state().matches("queued|running|interrupted")).toList(),
+                requests.series());
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tessera.services.images;
+
+import dev.tessera.retrieval.embed.DjlEmbedder;
+import dev.tessera.services.config.TesseraProperties;
+import dev.tessera.services.embeddings.EmbeddingModels;
+import dev.tessera.services.images.ModelsController.ModelView;
+import dev.tessera.services.rag.ChunkProjections;
+import dev.tessera.services.rag.ContextTokenizers;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every model this service knows, with whether it can be served: embedding models, image tokenizers,
+ * and the context tokenizers and projections of {@code /v1/rag/context}. Read by {@code GET /v1/models}
+ * and the admin dashboard alike.
+ */
+@Component
+public class ModelCatalog {
+
+    public static final String EMBEDDING = "embedding";
+    public static final String IMAGE_TOKENIZER = "image-tokenizer";
+    public static final String CONTEXT_TOKENIZER = "context-tokenizer";
+    public static final String PROJECTION = "projection";
+    public static final String UNAVAILABLE = "unavailable";
+
+    private final EmbeddingModels embeddings;
+    private final ImageModels images;
+    private final ContextTokenizers contextTokenizers;
+    private final ChunkProjections projections;
+    private final TesseraProperties properties;
+
+    public ModelCatalog(EmbeddingModels embeddings, ImageModels images, ContextTokenizers contextTokenizers,
+            ChunkProjections projections, TesseraProperties properties) {
+        this.embeddings = embeddings;
+        this.images = images;
+        this.contextTokenizers = contextTokenizers;
+        this.projections = projections;
+        this.properties = properties;
+    }
+
+    public List<ModelView> all() {
+        List<ModelView> out = new ArrayList<>();
+        var loaded = embeddings.loaded();
+        for (String name : embeddings.names()) {
+            var model = loaded.get(name);
+            String device = model != null && model.delegate() instanceof DjlEmbedder djl
+                    ? djl.device() : properties.embedding().device();
+            out.add(new ModelView(name, EMBEDDING, model != null ? "loaded" : "available",
+                    device, null, null, null, null,
+                    model != null ? model.dimension() : null, null));
+        }
+        for (ImageModels.Installed m : images.all()) {
+            var t = m.tokenizer();
+            out.add(m.available()
+                    ? new ModelView(m.name(), IMAGE_TOKENIZER, "available", t.device(), t.parameterCount(),
+                            t.numTokens(), t.codebookSize(), t.imageSize(), null, null)
+                    : new ModelView(m.name(), IMAGE_TOKENIZER, UNAVAILABLE, null, null, null, null, null, null,
+                            m.problem()));
+        }
+        for (String name : contextTokenizers.names()) {
+            out.add(new ModelView(name, CONTEXT_TOKENIZER, "available", null, null, null, null, null, null, null));
+        }
+        for (ChunkProjections.Installed p : projections.all()) {
+            out.add(p.available()
+                    ? new ModelView(p.name(), PROJECTION, "available", null, null, null, null, null,
+                            p.projection().outputDimension(), null)
+                    : new ModelView(p.name(), PROJECTION, UNAVAILABLE, null, null, null, null, null, null,
+                            p.problem()));
+        }
+        return out;
+    }
+
+    /** The entry of the model that embeds documents and queries for search (always loaded). */
+    public ModelView searchModel() {
+        String name = embeddings.searchModel().name();
+        return all().stream().filter(m -> m.kind().equals(EMBEDDING) && m.name().equals(name)).findFirst()
+                .orElseThrow();
+    }
+}
