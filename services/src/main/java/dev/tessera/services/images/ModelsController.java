@@ -2,6 +2,7 @@ package dev.tessera.services.images;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tessera.retrieval.embed.DjlEmbedder;
+import dev.tessera.retrieval.embed.ForwardingEmbedder;
 import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.embeddings.EmbeddingModels;
 import dev.tessera.services.rag.ChunkProjections;
@@ -46,7 +47,7 @@ public class ModelsController {
         var loaded = embeddings.loaded();
         for (String name : embeddings.names()) {
             var model = loaded.get(name);
-            String device = model != null && model.delegate() instanceof DjlEmbedder djl
+            String device = model != null && ForwardingEmbedder.innermost(model) instanceof DjlEmbedder djl
                     ? djl.device() : properties.embedding().device();
             out.add(new ModelView(name, "embedding", model != null ? "loaded" : "available",
                     device, null, null, null, null,

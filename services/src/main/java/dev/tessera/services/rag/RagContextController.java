@@ -14,6 +14,7 @@ import dev.tessera.retrieval.index.MetadataFilter;
 import dev.tessera.retrieval.search.HybridSearcher;
 import dev.tessera.retrieval.search.SearchMode;
 import dev.tessera.retrieval.search.SearchRequest;
+import dev.tessera.services.metrics.AssemblyTimers;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -59,14 +60,16 @@ public class RagContextController {
     private final ContextTokenizers tokenizers;
     private final ChunkProjections projections;
     private final AbstractiveCrag abstractiveCrag;
+    private final AssemblyTimers timers;
 
     public RagContextController(HybridSearcher searcher, ContextAssemblers assemblers, ContextTokenizers tokenizers,
-            ChunkProjections projections, AbstractiveCrag abstractiveCrag) {
+            ChunkProjections projections, AbstractiveCrag abstractiveCrag, AssemblyTimers timers) {
         this.searcher = searcher;
         this.assemblers = assemblers;
         this.tokenizers = tokenizers;
         this.projections = projections;
         this.abstractiveCrag = abstractiveCrag;
+        this.timers = timers;
     }
 
     @PostMapping("/v1/rag/context")
@@ -77,9 +80,11 @@ public class RagContextController {
         }
         ContextTokenizer tokenizer = tokenizers.get(body.tokenizer());
         ContextAssembler assembler = assemblers.forStrategy(body.strategy() == null ? "topk" : body.strategy());
-        if (Boolean.TRUE.equals(body.abstractive())) {
+        boolean abstractive = Boolean.TRUE.equals(body.abstractive());
+        if (abstractive) {
             assembler = abstractiveCrag.assembler(assembler);
         }
+        assembler = timers.timed(assembler, abstractive);
         ChunkProjection projection = body.targetModel() == null ? null : projections.get(body.targetModel());
         ContextRequest request = new ContextRequest(body.query(), body.budgetTokens(),
                 body.reserveTokens() == null ? 0 : body.reserveTokens(), tokenizer,
