@@ -7,6 +7,7 @@ import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.embeddings.EmbeddingModels;
 import dev.tessera.services.rag.ChunkProjections;
 import dev.tessera.services.rag.ContextTokenizers;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
  * models, image tokenizers, and the context tokenizers and projections of {@code /v1/rag/context}.
  */
 @RestController
+@Tag(name = "models")
 public class ModelsController {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,11 +1,13 @@
 package dev.tessera.services.jobs;
 
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@Tag(name = "documents")
 public class JobsController {
 
     private final BulkIngestJobs jobs;
