@@ -108,6 +108,9 @@ class OpenApiTest {
         }
         JsonNode problem = doc.path("components").path("schemas").path("Problem").path("properties");
         assertThat(problem.propertyNames()).contains("type", "title", "status", "detail", "instance", "field");
+        assertThat(doc.at("/paths/~1v1~1documents/post/responses").propertyNames()).as("writes may need a key")
+                .contains("401", "403");
+        assertThat(doc.at("/components/securitySchemes/apiKey/scheme").asString()).isEqualTo("bearer");
         JsonNode image = doc.path("paths").path("/v1/tokenize/image").path("post").path("responses");
         assertThat(image.propertyNames()).contains("404", "413", "415", "422", "503");
     }

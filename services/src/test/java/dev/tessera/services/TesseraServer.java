@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * One real Tessera HTTP server for the API tests of this JVM (starting one costs a model load),
  * on a random port and a fresh data directory, with small body limits so limits are testable.
  */
-public final class TesseraServer {
+public final class TesseraServer implements AutoCloseable {
 
     public static final long MAX_BODY_BYTES = 256 * 1024;
     public static final long MAX_BULK_BYTES = 1024 * 1024;
@@ -48,18 +48,20 @@ public final class TesseraServer {
 
     private final Path dataDir;
 
-    private TesseraServer(Path dataDir) {
+    private TesseraServer(Path dataDir, String... extraArgs) {
         System.setProperty("ai.djl.offline", "true");
         this.dataDir = dataDir;
         installModels(dataDir.resolve("models"));
         installTargetModels(dataDir.resolve("models"));
-        context = new SpringApplicationBuilder(TesseraApplication.class).run(
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--tessera.data-dir=" + dataDir,
                 "--tessera.images.default-model=titok-tiny",
                 "--tessera.images.max-pixels=" + MAX_IMAGE_PIXELS,
                 "--tessera.limits.max-body-size=" + MAX_BODY_BYTES + "B",
-                "--tessera.limits.max-bulk-size=" + MAX_BULK_BYTES + "B");
+                "--tessera.limits.max-bulk-size=" + MAX_BULK_BYTES + "B"));
+        args.addAll(List.of(extraArgs));
+        context = new SpringApplicationBuilder(TesseraApplication.class).run(args.toArray(String[]::new));
         base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
     }
 
@@ -105,6 +107,11 @@ public final class TesseraServer {
         }
     }
 
+    /** {@code http://127.0.0.1:<port>} */
+    public String base() {
+        return base;
+    }
+
     public Path dataDir() {
         return dataDir;
     }
@@ -121,12 +128,34 @@ public final class TesseraServer {
         return shared;
     }
 
+    /**
+     * A second server with its own data directory and extra settings (e.g. API keys), for tests
+     * of behaviour the shared one must not have; the caller closes it.
+     */
+    public static TesseraServer startSeparate(String... extraArgs) {
+        try {
+            return new TesseraServer(Files.createTempDirectory("tessera-api-test-separate"), extraArgs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
     public ConfigurableApplicationContext context() {
         return context;
     }
 
     /** A response with its body parsed as JSON when it is JSON. */
-    public record Reply(int status, String contentType, String body) {
+    public record Reply(int status, String contentType, String body, Map<String, List<String>> headers) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+        }
+
         public JsonNode json() {
             return JSON.readTree(body);
         }
@@ -137,14 +166,22 @@ public final class TesseraServer {
     }
 
     public Reply send(String method, String path, String contentType, HttpRequest.BodyPublisher body) {
+        return send(method, path, contentType, body, Map.of());
+    }
+
+    /** A request with extra headers; the reply's {@code headers} are those of the response. */
+    public Reply send(String method, String path, String contentType, HttpRequest.BodyPublisher body,
+            Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
                 .method(method, body);
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
+        headers.forEach(b::header);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
+                    r.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

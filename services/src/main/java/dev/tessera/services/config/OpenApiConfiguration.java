@@ -1,6 +1,7 @@
 package dev.tessera.services.config;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.tessera.services.web.ApiKeyFilter;
 import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -16,6 +17,9 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springdoc.core.customizers.GlobalOpenApiCustomizer;
@@ -25,13 +29,15 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The OpenAPI description at {@code /v3/api-docs} (and Swagger UI at {@code /swagger-ui.html}).
  * Schemas are derived from the controllers' records; this adds what springdoc cannot see: the
- * wire's snake_case names, and the RFC 9457 problem responses every endpoint can give.
+ * wire's snake_case names, the RFC 9457 problem responses every endpoint can give, and which
+ * operations take an API key.
  */
 @Configuration(proxyBeanMethods = false)
 public class OpenApiConfiguration {
 
     public static final String PROBLEM_JSON = "application/problem+json";
     static final String PROBLEM_SCHEMA = "Problem";
+    static final String BEARER = "apiKey";
 
     @Bean
     OpenAPI tesseraOpenApi() {
@@ -60,6 +66,8 @@ public class OpenApiConfiguration {
     GlobalOpenApiCustomizer problemResponses() {
         return openApi -> {
             openApi.getComponents().addSchemas(PROBLEM_SCHEMA, problemSchema());
+            openApi.getComponents().addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP)
+                    .scheme("bearer").description("A key of tessera.security.api-keys, when the server has any"));
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
                     addProblems(path, method, operation)));
         };
@@ -78,6 +86,16 @@ public class OpenApiConfiguration {
         }
         if (path.contains("{")) {
             errors.put("404", "Nothing with that id");
+        }
+        ApiKeyFilter.Access access = ApiKeyFilter.classify(method.name(), path);
+        if (access != ApiKeyFilter.Access.OPEN) {
+            String when = access == ApiKeyFilter.Access.READ
+                    ? "when the server has API keys and tessera.security.protect-reads=true"
+                    : "when the server has API keys (tessera.security.api-keys)";
+            errors.put("401", "No `Authorization: Bearer <key>`, " + when);
+            errors.put("403", "An unknown API key, " + when);
+            // Either a key, or nothing on a server without keys.
+            operation.setSecurity(List.of(new SecurityRequirement().addList(BEARER), new SecurityRequirement()));
         }
         errors.put("500", "The server failed to answer; details are in its log, not in the response");
         errors.forEach((code, description) -> {

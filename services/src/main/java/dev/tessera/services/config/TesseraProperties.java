@@ -24,7 +24,8 @@ public record TesseraProperties(
         @DefaultValue Search search,
         @DefaultValue Limits limits,
         @DefaultValue Images images,
-        @DefaultValue Rag rag) {
+        @DefaultValue Rag rag,
+        @DefaultValue Security security) {
 
     /**
      * @param model          the model that embeds documents and queries for search
@@ -113,4 +114,16 @@ public record TesseraProperties(
             @DefaultValue("") String apiKey,
             @DefaultValue("30s") Duration timeout,
             @DefaultValue("512") int maxTokensPerSummary) {}
+
+    /**
+     * API keys. With none configured (the default, for local use) every endpoint is open. With keys,
+     * writes and admin calls need {@code Authorization: Bearer <key>}; reads and computations too
+     * when {@code protectReads} is set. From the environment: {@code TESSERA_SECURITY_APIKEYS=k1,k2}.
+     *
+     * @param apiKeys      accepted keys; blank entries are ignored
+     * @param protectReads whether reads (GET, search, embeddings, RAG context, image tokens) need a key as well
+     */
+    public record Security(
+            @DefaultValue List<String> apiKeys,
+            @DefaultValue("false") boolean protectReads) {}
 }
