@@ -3,6 +3,7 @@ package dev.tessera.services;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.services.TesseraServer.Reply;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -42,14 +43,15 @@ class OpenApiTest {
         doc = r.json();
     }
 
-    /** Every (path, method, handler) Tessera itself maps; springdoc's and Spring Boot's own are left out. */
+    /** Every (path, method, handler) Tessera itself maps, except what is deliberately {@link Hidden}. */
     static List<Endpoint> endpoints() {
         RequestMappingHandlerMapping mapping = server.context().getBean("requestMappingHandlerMapping",
                 RequestMappingHandlerMapping.class);
         List<Endpoint> out = new ArrayList<>();
         for (Map.Entry<RequestMappingInfo, HandlerMethod> e : mapping.getHandlerMethods().entrySet()) {
-            if (!e.getValue().getBeanType().getPackageName().startsWith("dev.tessera")) {
-                continue;
+            Class<?> controller = e.getValue().getBeanType();
+            if (!controller.getPackageName().startsWith("dev.tessera") || controller.isAnnotationPresent(Hidden.class)) {
+                continue; // springdoc's and Spring Boot's own, and the servlet error page
             }
             Set<RequestMethod> methods = e.getKey().getMethodsCondition().getMethods();
             for (String path : e.getKey().getPatternValues()) {

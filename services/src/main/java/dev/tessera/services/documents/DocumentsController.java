@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -30,6 +31,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.util.UriUtils;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
@@ -101,7 +103,9 @@ public class DocumentsController {
     }
 
     private static ResponseEntity<Created> created(DocumentIngestor.Ingested result) {
-        return ResponseEntity.created(URI.create("/v1/documents/" + result.id()))
+        // Ids may hold characters a URI does not (%, |, quotes, non-ASCII): encode them.
+        URI location = URI.create("/v1/documents/" + UriUtils.encode(result.id(), StandardCharsets.UTF_8));
+        return ResponseEntity.created(location)
                 .body(new Created(result.id(), result.chunks()));
     }
 
