@@ -207,7 +207,16 @@ function setStatus(ok, text) {
 
 async function refresh() {
   try {
-    const r = await fetch('/v1/admin/stats', { cache: 'no-store', headers: { Accept: 'application/json' } });
+    const headers = { Accept: 'application/json' };
+    const key = sessionStorage.getItem('tessera-api-key');
+    if (key) headers.Authorization = 'Bearer ' + key;
+    const r = await fetch('/v1/admin/stats', { cache: 'no-store', headers });
+    if (r.status === 401 || r.status === 403) {
+      // API keys are on (tessera.security.api-keys): ask once per tab, keep it for this tab only.
+      const entered = window.prompt(r.status === 401 ? 'API key for this Tessera server' : 'That key was refused; API key');
+      if (entered) sessionStorage.setItem('tessera-api-key', entered.trim());
+      else sessionStorage.removeItem('tessera-api-key');
+    }
     if (!r.ok) throw new Error('HTTP ' + r.status);
     const stats = await r.json();
     render(stats);

@@ -4,6 +4,7 @@ import dev.tessera.benchmarks.cli.Args;
 import dev.tessera.benchmarks.cli.UsageException;
 import dev.tessera.benchmarks.eval.IrEvaluation;
 import dev.tessera.benchmarks.ingest.IngestBenchmark;
+import dev.tessera.benchmarks.load.LoadBenchmark;
 import dev.tessera.benchmarks.rag.RagEvaluation;
 import dev.tessera.benchmarks.rag.RagLatencyBenchmark;
 import dev.tessera.benchmarks.titok.TiTokBenchmark;
@@ -22,11 +23,13 @@ public final class Main {
               eval rag --dataset DIR [--budgets 64,128,256,512,1024] [--questions 300] [--k 20] [--plot FILE.svg]
                        [--strategies topk,crag,refrag] [--refrag-variants "sent=0.5:idf=1;..."]
               bench rag-http --dataset DIR [--questions 200] [--k 20] [--budget 256] [--jar services/target/tessera.jar]
+              bench load [--seconds 60] [--ingest-clients 2] [--search-clients 4] [--seed-docs 200] [--jar services/target/tessera.jar]
             """;
 
     private Main() {}
 
     public static void main(String[] argv) {
+        int status = 0;
         try {
             Args args = Args.parse(argv);
             List<String> words = args.words();
@@ -38,6 +41,7 @@ public final class Main {
                 case "bench titok" -> TiTokBenchmark.run(args);
                 case "eval rag" -> RagEvaluation.run(args);
                 case "bench rag-http" -> RagLatencyBenchmark.run(args);
+                case "bench load" -> status = LoadBenchmark.run(args);
                 default -> throw new UsageException(command.isEmpty() ? "no command given" : "unknown command '" + command + "'");
             }
         } catch (UsageException e) {
@@ -46,6 +50,6 @@ public final class Main {
             System.exit(2);
         }
         // DJL and ONNX Runtime leave non-daemon threads behind; a benchmark is done when it has printed.
-        System.exit(0);
+        System.exit(status);
     }
 }

@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * One real Tessera HTTP server for the API tests of this JVM (starting one costs a model load),
  * on a random port and a fresh data directory, with small body limits so limits are testable.
  */
-public final class TesseraServer {
+public final class TesseraServer implements AutoCloseable {
 
     public static final long MAX_BODY_BYTES = 256 * 1024;
     public static final long MAX_BULK_BYTES = 1024 * 1024;
@@ -50,19 +50,21 @@ public final class TesseraServer {
 
     private final Path dataDir;
 
-    private TesseraServer(Path dataDir) {
+    private TesseraServer(Path dataDir, String... extraArgs) {
         System.setProperty("ai.djl.offline", "true");
         this.dataDir = dataDir;
         installModels(dataDir.resolve("models"));
         installTargetModels(dataDir.resolve("models"));
-        context = new SpringApplicationBuilder(TesseraApplication.class).run(
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--tessera.data-dir=" + dataDir,
                 "--tessera.images.default-model=titok-tiny",
                 "--tessera.images.max-pixels=" + MAX_IMAGE_PIXELS,
                 "--tessera.limits.max-body-size=" + MAX_BODY_BYTES + "B",
                 "--tessera.limits.max-bulk-size=" + MAX_BULK_BYTES + "B",
-                "--tessera.admin.sample-interval=" + ADMIN_SAMPLE_SECONDS + "s");
+                "--tessera.admin.sample-interval=" + ADMIN_SAMPLE_SECONDS + "s"));
+        args.addAll(List.of(extraArgs));
+        context = new SpringApplicationBuilder(TesseraApplication.class).run(args.toArray(String[]::new));
         base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
     }
 
@@ -108,13 +110,13 @@ public final class TesseraServer {
         }
     }
 
-    public Path dataDir() {
-        return dataDir;
+    /** {@code http://127.0.0.1:<port>} */
+    public String base() {
+        return base;
     }
 
-    /** {@code http://127.0.0.1:<port>}, for clients other than {@link #send} (a browser). */
-    public String baseUrl() {
-        return base;
+    public Path dataDir() {
+        return dataDir;
     }
 
     public static synchronized TesseraServer shared() {
@@ -129,12 +131,34 @@ public final class TesseraServer {
         return shared;
     }
 
+    /**
+     * A second server with its own data directory and extra settings (e.g. API keys), for tests
+     * of behaviour the shared one must not have; the caller closes it.
+     */
+    public static TesseraServer startSeparate(String... extraArgs) {
+        try {
+            return new TesseraServer(Files.createTempDirectory("tessera-api-test-separate"), extraArgs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
     public ConfigurableApplicationContext context() {
         return context;
     }
 
     /** A response with its body parsed as JSON when it is JSON. */
-    public record Reply(int status, String contentType, String body) {
+    public record Reply(int status, String contentType, String body, Map<String, List<String>> headers) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+        }
+
         public JsonNode json() {
             return JSON.readTree(body);
         }
@@ -145,14 +169,22 @@ public final class TesseraServer {
     }
 
     public Reply send(String method, String path, String contentType, HttpRequest.BodyPublisher body) {
+        return send(method, path, contentType, body, Map.of());
+    }
+
+    /** A request with extra headers; the reply's {@code headers} are those of the response. */
+    public Reply send(String method, String path, String contentType, HttpRequest.BodyPublisher body,
+            Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
                 .method(method, body);
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
+        headers.forEach(b::header);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
+                    r.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

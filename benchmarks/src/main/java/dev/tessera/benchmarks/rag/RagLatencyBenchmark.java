@@ -1,8 +1,7 @@
 package dev.tessera.benchmarks.rag;
 
-import dev.tessera.benchmarks.TempDir;
+import dev.tessera.benchmarks.ServiceProcess;
 import dev.tessera.benchmarks.cli.Args;
-import dev.tessera.benchmarks.cli.UsageException;
 import dev.tessera.benchmarks.data.BeirDataset;
 import dev.tessera.benchmarks.data.BeirReader;
 import dev.tessera.benchmarks.report.MarkdownTable;
@@ -10,12 +9,10 @@ import dev.tessera.benchmarks.report.Progress;
 import dev.tessera.retrieval.document.Document;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code bench rag-http}: latency of {@code POST /v1/rag/context} per strategy through the real
  * HTTP server, against {@code POST /v1/search} with the same k as the baseline (retrieval alone).
- * Starts the service jar as a child process on a free port with a fresh data dir, ingests the
+ * Starts the service jar as a child process ({@link ServiceProcess}), ingests the
  * dataset through the bulk endpoint, then sends every question once per strategy ("first": the
  * chunk-embedding cache has not seen this question's candidates from this strategy) and once more
  * ("repeat": the cache is warm). Requests are sequential, one client, so times are service times.
@@ -50,75 +47,36 @@ public final class RagLatencyBenchmark {
         int warmup = args.getInt("warmup", 20);
         List<String> strategies = List.of(args.get("strategies", "topk,crag,refrag").split(","));
         Path jar = Path.of(args.get("jar", "services/target/tessera.jar"));
-        if (!Files.isRegularFile(jar)) {
-            throw new UsageException("service jar not found at " + jar + " (run ./tessera build)");
-        }
         BeirDataset data = BeirReader.read(dir);
         List<RagEvaluation.Question> questions = RagEvaluation.questions(dir.resolve("queries.jsonl"), limit + warmup);
         List<RagEvaluation.Question> warm = questions.subList(0, Math.min(warmup, questions.size()));
         List<RagEvaluation.Question> measured = questions.subList(warm.size(), questions.size());
-        try (TempDir tmp = new TempDir("tessera-rag-http-")) {
-            int port = freePort();
-            Process service = start(jar, port, tmp.path());
-            try {
-                String base = "http://127.0.0.1:" + port;
-                awaitUp(base, service, tmp.path().resolve("service.log"));
-                ingest(base, data.documents());
-                for (RagEvaluation.Question q : warm) { // JIT and connection warm-up, not measured
-                    search(base, q.text(), k);
-                    for (String s : strategies) context(base, q.text(), s, k, budget);
-                }
-                Map<String, List<Long>> times = new LinkedHashMap<>();
-                Progress progress = new Progress("requests", 2L * measured.size() * (strategies.size() + 1));
-                for (String pass : List.of("first", "repeat")) {
-                    for (RagEvaluation.Question q : measured) {
-                        times.computeIfAbsent("search|" + pass, x -> new ArrayList<>()).add(search(base, q.text(), k));
-                        for (String s : strategies) {
-                            times.computeIfAbsent(s + "|" + pass, x -> new ArrayList<>())
-                                    .add(context(base, q.text(), s, k, budget));
-                        }
-                        progress.advance(strategies.size() + 1);
-                    }
-                }
-                report(times, strategies, measured.size(), k, budget);
-            } finally {
-                service.destroy();
-                service.waitFor();
+        try (ServiceProcess service = ServiceProcess.start(jar, "tessera-rag-http-")) {
+            String base = service.base();
+            ingest(base, data.documents());
+            for (RagEvaluation.Question q : warm) { // JIT and connection warm-up, not measured
+                search(base, q.text(), k);
+                for (String s : strategies) context(base, q.text(), s, k, budget);
             }
+            Map<String, List<Long>> times = new LinkedHashMap<>();
+            Progress progress = new Progress("requests", 2L * measured.size() * (strategies.size() + 1));
+            for (String pass : List.of("first", "repeat")) {
+                for (RagEvaluation.Question q : measured) {
+                    times.computeIfAbsent("search|" + pass, x -> new ArrayList<>()).add(search(base, q.text(), k));
+                    for (String s : strategies) {
+                        times.computeIfAbsent(s + "|" + pass, x -> new ArrayList<>())
+                                .add(context(base, q.text(), s, k, budget));
+                    }
+                    progress.advance(strategies.size() + 1);
+                }
+            }
+            report(times, strategies, measured.size(), k, budget);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Process start(Path jar, int port, Path dataDir) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-Dai.djl.offline=true", "-jar", jar.toString(), "--server.port=" + port,
-                "--tessera.data-dir=" + dataDir.resolve("data"));
-        System.err.println("starting " + String.join(" ", cmd));
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dataDir.resolve("service.log").toFile()).start();
-    }
-
-    private static void awaitUp(String base, Process service, Path log) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                throw new IllegalStateException("service exited during start-up:\n" + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) return;
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("service not up after 3 minutes; log: " + log);
     }
 
     private static void ingest(String base, List<Document> documents) throws IOException, InterruptedException {
@@ -179,12 +137,6 @@ public final class RagLatencyBenchmark {
             throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
         }
         return took;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static void report(Map<String, List<Long>> times, List<String> strategies, int n, int k, int budget) {

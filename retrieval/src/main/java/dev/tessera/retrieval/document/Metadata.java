@@ -44,6 +44,9 @@ public final class Metadata {
         }
         if (value instanceof Number n) {
             double d = n.doubleValue();
+            if (!Double.isFinite(d)) { // 1e999 parses as infinity; it would be stored as the string "Infinity"
+                throw new InvalidRequestException("metadata." + key, "metadata numbers must be finite");
+            }
             return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
         }
         throw new InvalidRequestException("metadata." + key,

@@ -127,10 +127,6 @@ public final class BatchingEmbedder extends ForwardingEmbedder {
         return textsEmbedded.get();
     }
 
-    public Embedder delegate() {
-        return delegate;
-    }
-
     @Override
     public void close() {
         running = false;

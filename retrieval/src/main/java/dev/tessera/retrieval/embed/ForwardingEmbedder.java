@@ -14,6 +14,20 @@ public abstract class ForwardingEmbedder implements Embedder {
         this.delegate = delegate;
     }
 
+    /** The embedder this one passes its calls to. */
+    public Embedder delegate() {
+        return delegate;
+    }
+
+    /** The innermost embedder under any number of forwarding layers (the one that runs the model). */
+    public static Embedder innermost(Embedder embedder) {
+        Embedder e = embedder;
+        while (e instanceof ForwardingEmbedder f) {
+            e = f.delegate;
+        }
+        return e;
+    }
+
     @Override
     public List<float[]> embed(List<String> texts, Role role) {
         return delegate.embed(texts, role);

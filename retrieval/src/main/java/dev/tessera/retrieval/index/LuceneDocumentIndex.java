@@ -1,5 +1,6 @@
 package dev.tessera.retrieval.index;
 
+import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.chunk.Chunk;
 import dev.tessera.retrieval.document.Document;
 import java.io.IOException;
@@ -370,16 +371,37 @@ public final class LuceneDocumentIndex implements DocumentIndex {
 
     @Override
     public List<ChunkHit> searchText(String query, int k, MetadataFilter filter) {
-        Query text = new QueryBuilder(analyzer).createBooleanQuery(CONTENT, query, Occur.SHOULD);
-        if (text == null) {
-            return List.of(); // nothing left after analysis, e.g. only stop words
+        try {
+            Query text = new QueryBuilder(analyzer).createBooleanQuery(CONTENT, query, Occur.SHOULD);
+            if (text == null) {
+                return List.of(); // nothing left after analysis, e.g. only stop words
+            }
+            Query q = withFilter(new BooleanQuery.Builder().add(text, Occur.MUST), filter).build();
+            return withSearcher(searcher -> toHits(searcher, searcher.search(q, k).scoreDocs, null));
+        } catch (IndexSearcher.TooManyClauses e) {
+            throw tooManyClauses(filter);
         }
-        Query q = withFilter(new BooleanQuery.Builder().add(text, Occur.MUST), filter).build();
-        return withSearcher(searcher -> toHits(searcher, searcher.search(q, k).scoreDocs, null));
     }
 
     @Override
     public List<ChunkHit> searchVector(float[] vector, int k, MetadataFilter filter) {
+        try {
+            return searchVectorUnchecked(vector, k, filter);
+        } catch (IndexSearcher.TooManyClauses e) {
+            throw tooManyClauses(filter);
+        }
+    }
+
+    /** Lucene's clause limit, reported as the client error it is, blaming the filter when it alone is too large. */
+    private static InvalidRequestException tooManyClauses(MetadataFilter filter) {
+        int max = IndexSearcher.getMaxClauseCount();
+        return filter.terms().size() + 1 >= max
+                ? new InvalidRequestException("filter", "the filter has too many keys: at most " + (max - 2))
+                : new InvalidRequestException("query", "the query has too many terms: at most " + max
+                        + " terms and filter keys together");
+    }
+
+    private List<ChunkHit> searchVectorUnchecked(float[] vector, int k, MetadataFilter filter) {
         if (vector.length != dimension) {
             throw new IllegalArgumentException("query vector has " + vector.length + " dimensions, index has " + dimension);
         }
@@ -470,7 +492,13 @@ public final class LuceneDocumentIndex implements DocumentIndex {
 
     @Override
     public List<ChunkHit> highlight(String query, List<ChunkHit> hits) {
-        Query q = new QueryBuilder(analyzer).createBooleanQuery(TEXT, query, Occur.SHOULD);
+        Query q;
+        try {
+            q = new QueryBuilder(analyzer).createBooleanQuery(TEXT, query, Occur.SHOULD);
+        } catch (IndexSearcher.TooManyClauses e) {
+            throw new InvalidRequestException("query", "the query has too many terms: at most "
+                    + IndexSearcher.getMaxClauseCount());
+        }
         if (q == null) {
             return hits;
         }

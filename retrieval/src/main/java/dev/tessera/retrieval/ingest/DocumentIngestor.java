@@ -22,7 +22,8 @@ public final class DocumentIngestor {
     /** Outcome for one document. */
     public record Ingested(String id, int chunks) {}
 
-    private static final Pattern ID = Pattern.compile("[^\\s#/?]{1,256}");
+    // Control characters are refused: they cannot travel in a URL path to read the document back.
+    private static final Pattern ID = Pattern.compile("[^\\s\\p{Cntrl}#/?]{1,256}");
 
     private final Chunker chunker;
     private final Embedder embedder;
@@ -38,7 +39,7 @@ public final class DocumentIngestor {
     public static Document validate(Document doc) {
         String id = doc.id() == null || doc.id().isEmpty() ? UUID.randomUUID().toString() : doc.id();
         if (!ID.matcher(id).matches()) {
-            throw new InvalidRequestException("id", "id must be 1-256 characters without whitespace, '#', '/' or '?'");
+            throw new InvalidRequestException("id", "id must be 1-256 characters without whitespace, control characters, '#', '/' or '?'");
         }
         if (doc.text().isBlank()) {
             throw new InvalidRequestException("text", "text must not be empty");

@@ -15,7 +15,7 @@ import java.util.Map;
 public record ConvexFusion(double denseWeight) implements Fusion {
 
     public ConvexFusion {
-        if (denseWeight < 0 || denseWeight > 1) {
+        if (!(denseWeight >= 0 && denseWeight <= 1)) { // written so that NaN is refused too
             throw new IllegalArgumentException("convex fusion weight must be in [0, 1]");
         }
     }

@@ -163,4 +163,31 @@ class LuceneDocumentIndexTest {
                     .containsKey(engine == VectorEngine.HNSWLIB ? "ef_construction" : "beam_width");
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(VectorEngine.class)
+    void tooManyQueryTermsOrFilterKeysAreAClientErrorNamingTheField(VectorEngine engine) {
+        try (LuceneDocumentIndex index = LuceneDocumentIndex.open(dir, "test-model", DIM, engine)) {
+            index.upsert(List.of(doc("d1", "Wings", Map.of("lang", "en"), "wing in a slipstream")));
+            StringBuilder query = new StringBuilder();
+            for (int i = 0; i < 2000; i++) {
+                query.append("term").append(i).append(' ');
+            }
+            assertThatThrownBy(() -> index.searchText(query.toString(), 5, MetadataFilter.NONE))
+                    .isInstanceOf(dev.tessera.retrieval.InvalidRequestException.class)
+                    .satisfies(e -> assertThat(((dev.tessera.retrieval.InvalidRequestException) e).field()).isEqualTo("query"));
+            Map<String, Object> keys = new java.util.HashMap<>();
+            for (int i = 0; i < 2000; i++) {
+                keys.put("k" + i, "v");
+            }
+            MetadataFilter filter = MetadataFilter.of(keys);
+            for (Runnable search : List.<Runnable>of(() -> index.searchText("wing", 5, filter),
+                    () -> index.searchVector(vector(1), 5, filter))) {
+                assertThatThrownBy(search::run).isInstanceOf(dev.tessera.retrieval.InvalidRequestException.class)
+                        .satisfies(e -> assertThat(((dev.tessera.retrieval.InvalidRequestException) e).field())
+                                .isEqualTo("filter"));
+            }
+            assertThat(index.searchText("wing slipstream", 5, MetadataFilter.NONE)).hasSize(1);
+        }
+    }
 }

@@ -44,5 +44,7 @@ class FusionTest {
     void unknownFusionIsRejected() {
         assertThatThrownBy(() -> Fusion.of("magic", 0.5, 60)).hasMessageContaining("rrf, convex");
         assertThatThrownBy(() -> new ConvexFusion(1.5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConvexFusion(Double.NaN)).as("NaN compares false with every bound")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -25,7 +25,8 @@ public record TesseraProperties(
         @DefaultValue Limits limits,
         @DefaultValue Images images,
         @DefaultValue Rag rag,
-        @DefaultValue Admin admin) {
+        @DefaultValue Admin admin,
+        @DefaultValue Security security) {
 
     /**
      * @param model          the model that embeds documents and queries for search
@@ -124,4 +125,16 @@ public record TesseraProperties(
     public record Admin(
             @DefaultValue("5s") Duration sampleInterval,
             @DefaultValue("10m") Duration history) {}
+
+    /**
+     * API keys. With none configured (the default, for local use) every endpoint is open. With keys,
+     * writes and admin calls need {@code Authorization: Bearer <key>}; reads and computations too
+     * when {@code protectReads} is set. From the environment: {@code TESSERA_SECURITY_APIKEYS=k1,k2}.
+     *
+     * @param apiKeys      accepted keys; blank entries are ignored
+     * @param protectReads whether reads (GET, search, embeddings, RAG context, image tokens) need a key as well
+     */
+    public record Security(
+            @DefaultValue List<String> apiKeys,
+            @DefaultValue("false") boolean protectReads) {}
 }

@@ -10,9 +10,14 @@ import dev.tessera.retrieval.index.StoredDocument;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import dev.tessera.services.jobs.BulkIngestJobs;
 import dev.tessera.services.jobs.JobStatus;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -26,12 +31,14 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.util.UriUtils;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
 /** Document ingest, read-back and deletion. */
 @RestController
+@Tag(name = "documents")
 public class DocumentsController {
 
     public record NewDocument(String id, String title, String text, Map<String, Object> metadata) {}
@@ -66,11 +73,13 @@ public class DocumentsController {
     }
 
     @PostMapping(path = "/v1/documents", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ApiResponse(responseCode = "201", description = "Indexed and durable; Location: /v1/documents/{id}")
     public ResponseEntity<Created> create(@RequestBody NewDocument body) {
         return created(ingestor.ingest(new Document(body.id(), body.title(), body.text(), body.metadata())));
     }
 
     @PostMapping(path = "/v1/documents", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @ApiResponse(responseCode = "201", description = "Indexed and durable; Location: /v1/documents/{id}")
     public ResponseEntity<Created> upload(@RequestPart("file") MultipartFile file,
                                           @RequestPart(name = "id", required = false) String id,
                                           @RequestPart(name = "title", required = false) String title,
@@ -94,7 +103,9 @@ public class DocumentsController {
     }
 
     private static ResponseEntity<Created> created(DocumentIngestor.Ingested result) {
-        return ResponseEntity.created(URI.create("/v1/documents/" + result.id()))
+        // Ids may hold characters a URI does not (%, |, quotes, non-ASCII): encode them.
+        URI location = URI.create("/v1/documents/" + UriUtils.encode(result.id(), StandardCharsets.UTF_8));
+        return ResponseEntity.created(location)
                 .body(new Created(result.id(), result.chunks()));
     }
 
@@ -104,6 +115,7 @@ public class DocumentsController {
     }
 
     @DeleteMapping("/v1/documents/{id}")
+    @ApiResponse(responseCode = "204", description = "Deleted, durably")
     public ResponseEntity<Void> delete(@PathVariable String id) {
         if (!index.delete(id)) {
             throw new DocumentNotFoundException(id);
@@ -113,6 +125,10 @@ public class DocumentsController {
 
     /** NDJSON, one document per line; spooled to disk, answered with a job to poll. */
     @PostMapping(path = "/v1/documents/bulk")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "One document per line",
+            content = @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string",
+                    example = "{\"id\":\"d1\",\"title\":\"Wings\",\"text\":\"A wing in a slipstream.\"}")))
+    @ApiResponse(responseCode = "202", description = "Spooled; poll the job at Location: /v1/jobs/{id}")
     public ResponseEntity<JobStatus> bulk(HttpServletRequest request) throws IOException {
         JobStatus job = jobs.submit(request.getInputStream());
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/v1/jobs/" + job.id())).body(job);

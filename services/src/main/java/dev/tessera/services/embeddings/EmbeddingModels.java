@@ -6,6 +6,8 @@ import dev.tessera.retrieval.embed.Embedder;
 import dev.tessera.retrieval.embed.EmbeddingModelSpec;
 import dev.tessera.retrieval.embed.Pooling;
 import dev.tessera.services.config.TesseraProperties;
+import dev.tessera.services.metrics.MeteredEmbedder;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,7 @@ import org.springframework.stereotype.Component;
 /**
  * The embedding models this service can serve: the built-ins carried in jars plus any added by
  * configuration. The search model is loaded at start-up; others on first use. Each is wrapped in
- * dynamic batching so concurrent requests share forward passes.
+ * dynamic batching so concurrent requests share forward passes, and each forward pass is metered.
  */
 @Component
 public class EmbeddingModels implements AutoCloseable {
@@ -23,9 +25,11 @@ public class EmbeddingModels implements AutoCloseable {
     private final List<EmbeddingModelSpec> specs;
     private final TesseraProperties.Embedding settings;
     private final Map<String, BatchingEmbedder> loaded = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
 
-    public EmbeddingModels(TesseraProperties properties) {
+    public EmbeddingModels(TesseraProperties properties, MeterRegistry registry) {
         this.settings = properties.embedding();
+        this.registry = registry;
         List<EmbeddingModelSpec> all = new ArrayList<>();
         for (TesseraProperties.Model m : settings.models()) {
             all.add(new EmbeddingModelSpec(m.name(), List.of(), m.engine(), m.modelPath(), m.tokenizerPath(),
@@ -41,12 +45,26 @@ public class EmbeddingModels implements AutoCloseable {
         return get(settings.model());
     }
 
+    /** The configured search model's canonical name. */
+    public String searchModelName() {
+        return spec(settings.model()).name();
+    }
+
+    /** Whether the search model is loaded, without loading it. */
+    public boolean searchModelLoaded() {
+        return loaded.containsKey(searchModelName());
+    }
+
+    private EmbeddingModelSpec spec(String name) {
+        return specs.stream().filter(s -> s.answersTo(name)).findFirst()
+                .orElseThrow(() -> new UnknownModelException(name, names()));
+    }
+
     /** @throws UnknownModelException if no model answers to that name */
     public BatchingEmbedder get(String name) {
-        EmbeddingModelSpec spec = specs.stream().filter(s -> s.answersTo(name)).findFirst()
-                .orElseThrow(() -> new UnknownModelException(name, names()));
+        EmbeddingModelSpec spec = spec(name);
         return loaded.computeIfAbsent(spec.name(), n -> new BatchingEmbedder(
-                DjlEmbedder.load(spec, settings.device(), 1, settings.maxBatchSize()),
+                new MeteredEmbedder(DjlEmbedder.load(spec, settings.device(), 1, settings.maxBatchSize()), registry),
                 settings.maxBatchSize(), settings.maxBatchTokens(), settings.maxWaitMs()));
     }
 

@@ -5,6 +5,9 @@ import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.embed.BatchingEmbedder;
 import dev.tessera.retrieval.embed.Embedder;
 import dev.tessera.services.config.TesseraProperties;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -16,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** OpenAI-compatible {@code POST /v1/embeddings}. */
 @RestController
+@Tag(name = "embeddings")
 public class EmbeddingsController {
 
     /**
@@ -25,10 +29,15 @@ public class EmbeddingsController {
      * @param inputType      Tessera extension: {@code document} (default) or {@code query}, for models
      *                       that prefix queries with an instruction
      */
-    public record EmbeddingsRequest(Object input, String model, String encodingFormat, String inputType) {}
+    public record EmbeddingsRequest(
+            @Schema(oneOf = {String.class, String[].class}, description = "a string or an array of strings")
+            Object input,
+            String model, String encodingFormat, String inputType) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EmbeddingData(String object, int index, Object embedding) {}
+    public record EmbeddingData(String object, int index,
+            @Schema(oneOf = {float[].class, String.class}, description = "floats, or base64 little-endian float32")
+            Object embedding) {}
 
     public record Usage(int promptTokens, int totalTokens) {}
 
@@ -43,6 +52,8 @@ public class EmbeddingsController {
     }
 
     @PostMapping("/v1/embeddings")
+    @ApiResponse(responseCode = "200", description = "One vector per input, in order")
+    @ApiResponse(responseCode = "404", description = "Unknown model (`field: model`)")
     public EmbeddingsResponse embed(@RequestBody EmbeddingsRequest request) {
         List<String> inputs = inputs(request.input());
         Embedder.Role role = role(request.inputType());

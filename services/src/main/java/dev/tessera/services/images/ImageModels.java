@@ -2,6 +2,8 @@ package dev.tessera.services.images;
 
 import dev.tessera.tokenizers.image.ImageTokenizer;
 import dev.tessera.services.config.TesseraProperties;
+import dev.tessera.services.metrics.MeteredImageTokenizer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +39,7 @@ public class ImageModels implements AutoCloseable {
     private final String defaultModel;
 
     /** @param loaders one per checkpoint family; a folder no loader recognises is skipped */
-    public ImageModels(TesseraProperties properties, List<ImageTokenizerLoader> loaders) {
+    public ImageModels(TesseraProperties properties, List<ImageTokenizerLoader> loaders, MeterRegistry registry) {
         this.defaultModel = properties.images().defaultModel();
         Path root = properties.dataDir().resolve("models");
         if (!Files.isDirectory(root)) {
@@ -46,7 +48,7 @@ public class ImageModels implements AutoCloseable {
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
                 for (ImageTokenizerLoader loader : loaders) {
-                    Optional<Installed> installed = install(dir, loader, properties.images().device());
+                    Optional<Installed> installed = install(dir, loader, properties.images().device(), registry);
                     if (installed.isPresent()) {
                         models.put(installed.get().name(), installed.get());
                         break;
@@ -58,7 +60,8 @@ public class ImageModels implements AutoCloseable {
         }
     }
 
-    private static Optional<Installed> install(Path dir, ImageTokenizerLoader loader, String device) {
+    private static Optional<Installed> install(Path dir, ImageTokenizerLoader loader, String device,
+            MeterRegistry registry) {
         String name = dir.getFileName().toString();
         if (!loader.recognises(dir)) {
             return Optional.empty(); // not an image tokenizer folder (e.g. an embedding model)
@@ -76,7 +79,7 @@ public class ImageModels implements AutoCloseable {
             ImageTokenizer tokenizer = loader.load(name, dir, device);
             log.info("image model {} loaded from {} ({} tokens, codebook {}, {} parameters, {})", name, dir,
                     tokenizer.numTokens(), tokenizer.codebookSize(), tokenizer.parameterCount(), tokenizer.device());
-            return Optional.of(new Installed(name, dir, tokenizer, null));
+            return Optional.of(new Installed(name, dir, new MeteredImageTokenizer(tokenizer, registry), null));
         } catch (Exception e) {
             String problem = e.getMessage() == null ? e.toString() : e.getMessage();
             log.warn("image model {} unavailable: {}", name, problem);

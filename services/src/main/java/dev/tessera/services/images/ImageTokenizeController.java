@@ -4,6 +4,10 @@ import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.tokenizers.image.ImagePreprocessor;
 import dev.tessera.tokenizers.image.ImageTokenizer;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,6 +25,7 @@ import org.springframework.web.multipart.MultipartFile;
  * single-image shape; several images (or token lists) in one call run as one batch.
  */
 @RestController
+@Tag(name = "images")
 public class ImageTokenizeController {
 
     /** JSON form: one image or a batch, base64-encoded PNG/JPEG/WebP. */
@@ -31,7 +36,9 @@ public class ImageTokenizeController {
     public record TokenizedBatch(String model, int[][] tokens, int numTokens, int codebookSize, int imageSize) {}
 
     /** {@code tokens} is one list of ids, or a list of lists for a batch. */
-    public record DetokenizeRequest(String model, Object tokens) {}
+    public record DetokenizeRequest(String model,
+            @Schema(oneOf = {int[].class, int[][].class}, description = "one list of ids, or a list of lists")
+            Object tokens) {}
 
     public record DetokenizedBatch(String model, List<String> imagesBase64) {}
 
@@ -46,6 +53,14 @@ public class ImageTokenizeController {
     }
 
     @PostMapping(path = "/v1/tokenize/image", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @ApiResponse(responseCode = "200", description = "One image: Tokenized; several: TokenizedBatch",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(oneOf = {Tokenized.class, TokenizedBatch.class})))
+    @ApiResponse(responseCode = "404", description = "The model is not installed (`field: model`)")
+    @ApiResponse(responseCode = "413", description = "The body, or an image's width × height, is over the limit")
+    @ApiResponse(responseCode = "415", description = "Not a PNG, JPEG or WebP image")
+    @ApiResponse(responseCode = "422", description = "A corrupt image")
+    @ApiResponse(responseCode = "503", description = "The model is installed but cannot be served")
     public Object tokenizeUpload(@RequestPart("file") List<MultipartFile> files,
                                  @RequestPart(name = "model", required = false) String model) throws IOException {
         List<byte[]> images = new ArrayList<>();
@@ -56,6 +71,14 @@ public class ImageTokenizeController {
     }
 
     @PostMapping(path = "/v1/tokenize/image", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ApiResponse(responseCode = "200", description = "One image: Tokenized; several: TokenizedBatch",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(oneOf = {Tokenized.class, TokenizedBatch.class})))
+    @ApiResponse(responseCode = "404", description = "The model is not installed (`field: model`)")
+    @ApiResponse(responseCode = "413", description = "The body, or an image's width × height, is over the limit")
+    @ApiResponse(responseCode = "415", description = "Not a PNG, JPEG or WebP image")
+    @ApiResponse(responseCode = "422", description = "A corrupt image")
+    @ApiResponse(responseCode = "503", description = "The model is installed but cannot be served")
     public Object tokenizeJson(@RequestBody TokenizeRequest body) {
         boolean batch = body.imagesBase64() != null;
         if (batch == (body.imageBase64() != null)) {
@@ -94,6 +117,12 @@ public class ImageTokenizeController {
     }
 
     @PostMapping(path = "/v1/detokenize/image", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ApiResponse(responseCode = "200", description = "One token list: a PNG; several: base64 PNGs", content = {
+            @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
+            @Content(mediaType = "application/json", schema = @Schema(implementation = DetokenizedBatch.class))})
+    @ApiResponse(responseCode = "404", description = "The model is not installed (`field: model`)")
+    @ApiResponse(responseCode = "422", description = "A token list of the wrong length or with an id outside the codebook")
+    @ApiResponse(responseCode = "503", description = "The model is installed but cannot be served")
     public ResponseEntity<?> detokenize(@RequestBody DetokenizeRequest body) {
         if (body.tokens() == null) {
             throw new InvalidRequestException("tokens", "tokens are required");

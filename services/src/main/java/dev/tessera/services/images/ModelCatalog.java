@@ -1,6 +1,7 @@
 package dev.tessera.services.images;
 
 import dev.tessera.retrieval.embed.DjlEmbedder;
+import dev.tessera.retrieval.embed.ForwardingEmbedder;
 import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.embeddings.EmbeddingModels;
 import dev.tessera.services.images.ModelsController.ModelView;
@@ -44,7 +45,7 @@ public class ModelCatalog {
         var loaded = embeddings.loaded();
         for (String name : embeddings.names()) {
             var model = loaded.get(name);
-            String device = model != null && model.delegate() instanceof DjlEmbedder djl
+            String device = model != null && ForwardingEmbedder.innermost(model) instanceof DjlEmbedder djl
                     ? djl.device() : properties.embedding().device();
             out.add(new ModelView(name, EMBEDDING, model != null ? "loaded" : "available",
                     device, null, null, null, null,

@@ -1,6 +1,7 @@
 package dev.tessera.services.images;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
  * models, image tokenizers, and the context tokenizers and projections of {@code /v1/rag/context}.
  */
 @RestController
+@Tag(name = "models")
 public class ModelsController {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -5,10 +5,14 @@ import dev.tessera.retrieval.document.Document;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.web.PayloadTooLargeException;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,14 +191,24 @@ public class BulkIngestJobs implements AutoCloseable {
         try {
             job.start(store::save);
             long skip = job.linesAccounted(); // > 0 when resuming
-            try (BufferedReader reader = Files.newBufferedReader(spool, StandardCharsets.UTF_8)) {
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(spool))) {
                 List<Document> batch = new ArrayList<>(BATCH);
                 List<Long> batchLines = new ArrayList<>(BATCH);
                 List<JobStatus.JobError> lineErrors = new ArrayList<>();
                 long lineNo = 0;
-                for (String line; (line = reader.readLine()) != null; ) {
+                for (byte[] raw; (raw = nextLine(in)) != null; ) {
                     lineNo++;
-                    if (lineNo <= skip || line.isBlank()) {
+                    if (lineNo <= skip) {
+                        continue;
+                    }
+                    String line;
+                    try {
+                        line = utf8(raw);
+                    } catch (CharacterCodingException e) {
+                        lineErrors.add(new JobStatus.JobError(lineNo, "line", "the line is not valid UTF-8"));
+                        continue;
+                    }
+                    if (line.isBlank()) {
                         continue;
                     }
                     try {
@@ -231,9 +245,32 @@ public class BulkIngestJobs implements AutoCloseable {
         }
     }
 
+    /** The next {@code \n}-terminated line without its terminator, or null at the end. */
+    private static byte[] nextLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            line.write(b);
+        }
+        return b < 0 && line.size() == 0 ? null : line.toByteArray();
+    }
+
+    /**
+     * Decodes one line strictly, so that a line of broken UTF-8 fails alone instead of failing the
+     * job (a reader over the whole file would stop at the first bad byte).
+     */
+    private static String utf8(byte[] line) throws CharacterCodingException {
+        int length = line.length > 0 && line[line.length - 1] == '\r' ? line.length - 1 : line.length;
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(line, 0, length)).toString();
+    }
+
     private Document parse(String line) {
         try {
             Map<?, ?> raw = json.readValue(line, Map.class);
+            if (raw == null) { // the line "null"
+                throw new InvalidRequestException("line", "not a JSON object");
+            }
             Object text = raw.get("text");
             Object meta = raw.get("metadata");
             if (meta != null && !(meta instanceof Map)) {

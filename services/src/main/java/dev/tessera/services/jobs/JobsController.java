@@ -1,6 +1,7 @@
 package dev.tessera.services.jobs;
 
 import java.net.URI;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@Tag(name = "documents")
 public class JobsController {
 
     private final BulkIngestJobs jobs;

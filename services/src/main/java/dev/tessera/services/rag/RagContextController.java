@@ -14,6 +14,10 @@ import dev.tessera.retrieval.index.MetadataFilter;
 import dev.tessera.retrieval.search.HybridSearcher;
 import dev.tessera.retrieval.search.SearchMode;
 import dev.tessera.retrieval.search.SearchRequest;
+import dev.tessera.services.metrics.AssemblyTimers;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -27,12 +31,15 @@ import org.springframework.web.bind.annotation.RestController;
  * target model's embedding space.
  */
 @RestController
+@Tag(name = "rag")
 public class RagContextController {
 
+    @Schema(name = "RagContextRequest")
     public record Request(String query, Integer budgetTokens, Integer reserveTokens, String tokenizer,
                           String strategy, Integer k, Map<String, Object> filter, Boolean returnEmbeddings,
                           Integer chunkTokens, String targetModel, Boolean abstractive) {}
 
+    @Schema(name = "RagSegment")
     public record Segment(String docId, String chunkId, String text, int start, int end, int tokens, double score,
                           Integer clusterId, Boolean expanded, Integer tokenStart, Integer tokenEnd, float[] embedding,
                           float[] projected) {
@@ -42,12 +49,14 @@ public class RagContextController {
         }
     }
 
+    @Schema(name = "RagSummary")
     public record Summary(int clusterId, String text, int tokens) {
         static Summary of(ClusterSummary s) {
             return new Summary(s.clusterId(), s.text(), s.tokens());
         }
     }
 
+    @Schema(name = "RagContextResponse")
     public record Response(String context, List<Segment> segments, List<Summary> summaries, int tokensUsed,
                            int tokensBaseline, double compressionRatio, String strategy, String tokenizer,
                            String targetModel, int candidates, long tookMs) {}
@@ -59,17 +68,21 @@ public class RagContextController {
     private final ContextTokenizers tokenizers;
     private final ChunkProjections projections;
     private final AbstractiveCrag abstractiveCrag;
+    private final AssemblyTimers timers;
 
     public RagContextController(HybridSearcher searcher, ContextAssemblers assemblers, ContextTokenizers tokenizers,
-            ChunkProjections projections, AbstractiveCrag abstractiveCrag) {
+            ChunkProjections projections, AbstractiveCrag abstractiveCrag, AssemblyTimers timers) {
         this.searcher = searcher;
         this.assemblers = assemblers;
         this.tokenizers = tokenizers;
         this.projections = projections;
         this.abstractiveCrag = abstractiveCrag;
+        this.timers = timers;
     }
 
     @PostMapping("/v1/rag/context")
+    @ApiResponse(responseCode = "200", description = "The context, within budget_tokens - reserve_tokens")
+    @ApiResponse(responseCode = "502", description = "abstractive: the chat endpoint failed or timed out")
     public Response context(@RequestBody Request body) {
         long started = System.nanoTime();
         if (body.budgetTokens() == null) {
@@ -77,9 +90,11 @@ public class RagContextController {
         }
         ContextTokenizer tokenizer = tokenizers.get(body.tokenizer());
         ContextAssembler assembler = assemblers.forStrategy(body.strategy() == null ? "topk" : body.strategy());
-        if (Boolean.TRUE.equals(body.abstractive())) {
+        boolean abstractive = Boolean.TRUE.equals(body.abstractive());
+        if (abstractive) {
             assembler = abstractiveCrag.assembler(assembler);
         }
+        assembler = timers.timed(assembler, abstractive);
         ChunkProjection projection = body.targetModel() == null ? null : projections.get(body.targetModel());
         ContextRequest request = new ContextRequest(body.query(), body.budgetTokens(),
                 body.reserveTokens() == null ? 0 : body.reserveTokens(), tokenizer,

@@ -9,6 +9,8 @@ import dev.tessera.retrieval.search.SearchMode;
 import dev.tessera.retrieval.search.SearchRequest;
 import dev.tessera.retrieval.search.SearchResult;
 import dev.tessera.services.config.TesseraProperties;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -17,15 +19,18 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code POST /v1/search}: BM25, vector or hybrid search over the chunks. */
 @RestController
+@Tag(name = "search")
 public class SearchController {
 
     /**
      * @param fusion  hybrid only: {@code convex} or {@code rrf}; the configured default when absent
      * @param weight  hybrid only: dense weight for convex fusion
      */
+    @Schema(name = "SearchRequest")
     public record Query(String query, Integer k, String mode, Map<String, Object> filter, String fusion, Double weight,
                         Boolean highlight) {}
 
+    @Schema(name = "SearchHit")
     public record Hit(String docId, String chunkId, float score, String title, String text, int start, int end,
                       List<String> highlights) {
         static Hit of(ChunkHit h) {
@@ -33,6 +38,7 @@ public class SearchController {
         }
     }
 
+    @Schema(name = "SearchResponse")
     public record Response(List<Hit> hits, long tookMs, String mode) {}
 
     private final HybridSearcher searcher;

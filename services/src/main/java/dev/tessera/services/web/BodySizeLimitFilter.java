@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
@@ -40,11 +39,9 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > maxBytes) {
-            response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            json.writeValue(response.getOutputStream(), ProblemHandler.problem(HttpStatus.CONTENT_TOO_LARGE,
-                    "Request too large", "request body of " + request.getContentLengthLong()
-                            + " bytes exceeds the limit of " + maxBytes + " bytes", "body"));
+            ProblemResponses.write(request, response, json, HttpStatus.CONTENT_TOO_LARGE, "Request too large",
+                    "request body of " + request.getContentLengthLong() + " bytes exceeds the limit of " + maxBytes
+                            + " bytes", "body");
             return;
         }
         chain.doFilter(request.getContentLengthLong() >= 0 ? request : new Limited(request, maxBytes), response);

@@ -27,7 +27,9 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Every error is RFC 9457 problem+json; client errors name the field at fault in {@code field}.
@@ -135,13 +137,20 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         JacksonException json = causedBy(ex, JacksonException.class);
         String field = "body";
         String detail = "the request body is missing or is not valid JSON";
-        if (json instanceof StreamReadException) {
+        String path = json == null || json.getPath().isEmpty() ? null : json.getPath().stream()
+                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        if (json instanceof InputCoercionException && path != null) {
+            field = path; // a well-formed number too large for the field, e.g. k = 99999999999
+            detail = "'" + field + "' is out of range for its type";
+        } else if (json instanceof StreamReadException) {
             detail = "malformed JSON: " + json.getOriginalMessage();
-        } else if (json != null && !json.getPath().isEmpty()) {
-            field = json.getPath().stream()
-                    .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            detail = "'" + field + "' has the wrong type or form";
+        } else if (path != null) {
+            field = path;
+            detail = json instanceof UnrecognizedPropertyException unknown
+                    ? "unknown field '" + field + "'; known fields: " + unknown.getKnownPropertyIds().stream()
+                            .map(String::valueOf).sorted().collect(Collectors.joining(", "))
+                    : "'" + field + "' has the wrong type or form";
         } else if (json != null) {
             detail = "the request body does not have the expected form: " + json.getOriginalMessage();
         }

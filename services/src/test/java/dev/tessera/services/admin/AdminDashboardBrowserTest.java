@@ -67,7 +67,7 @@ class AdminDashboardBrowserTest {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         WebDriver browser = new ChromeDriver(service, options);
         try {
-            browser.get(server.baseUrl() + "/admin");
+            browser.get(server.base() + "/admin");
             JsonNode index = server.get("/v1/admin/stats").json().get("index");
             long documents = index.get("documents").asLong();
             long chunks = index.get("chunks").asLong();

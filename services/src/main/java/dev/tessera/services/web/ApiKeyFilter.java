@@ -1,0 +1,162 @@
+package dev.tessera.services.web;
+
+import dev.tessera.services.config.TesseraProperties;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * API keys ({@code tessera.security.*}): when keys are configured, writes and admin calls need
+ * {@code Authorization: Bearer <key>}, and reads too with {@code protect-reads}. Missing or
+ * malformed credentials are 401, an unknown key 403, both problem+json with
+ * {@code WWW-Authenticate: Bearer}. The presented key is compared with every configured key in
+ * constant time (as SHA-256 digests, so neither content nor length leaks through timing), and
+ * is never logged or echoed. Runs before the body-size limit, so an anonymous upload is refused
+ * without being read, and after the request observation, so refusals are counted.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+public class ApiKeyFilter extends OncePerRequestFilter {
+
+    /** What a request does, which decides whether it needs a key. */
+    public enum Access {
+        /** Health probes: a load balancer has no key. */
+        OPEN,
+        /** GETs and computations that change nothing; keyed only with {@code protect-reads}. */
+        READ,
+        /** Anything that changes stored data. */
+        WRITE,
+        /** Operating the service: metrics, the admin API and dashboard. */
+        ADMIN
+    }
+
+    /**
+     * POST endpoints that compute an answer and store nothing. They take a body only because their
+     * input is too large or structured for a query string, so they count as reads.
+     */
+    private static final Set<String> COMPUTATIONS = Set.of("/v1/search", "/v1/rag/context", "/v1/embeddings",
+            "/v1/tokenize/image", "/v1/detokenize/image");
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
+
+    private final List<byte[]> keyDigests;
+    private final boolean protectReads;
+    private final ObjectMapper json;
+
+    public ApiKeyFilter(TesseraProperties properties, ObjectMapper json) {
+        this.keyDigests = properties.security().apiKeys().stream().map(String::strip).filter(k -> !k.isEmpty())
+                .map(ApiKeyFilter::sha256).toList();
+        this.protectReads = properties.security().protectReads();
+        this.json = json;
+        if (!keyDigests.isEmpty()) {
+            log.info("API keys required for writes and admin calls{} ({} keys configured)",
+                    protectReads ? " and reads" : "", keyDigests.size());
+        }
+    }
+
+    /** @param path the decoded, normalised path within the application */
+    public static Access classify(String method, String path) {
+        // The dashboard's page and scripts hold no data (a browser cannot send a bearer header when it
+        // navigates); the page asks for a key and sends it on its calls to /v1/admin/stats.
+        if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")
+                || (SAFE_METHODS.contains(method.toUpperCase(Locale.ROOT))
+                        && (path.equals("/admin") || path.startsWith("/admin/")))) {
+            return Access.OPEN;
+        }
+        if (path.equals("/actuator") || path.startsWith("/actuator/") || path.equals("/admin")
+                || path.startsWith("/admin/") || path.equals("/v1/admin") || path.startsWith("/v1/admin/")) {
+            return Access.ADMIN;
+        }
+        String m = method.toUpperCase(Locale.ROOT);
+        if (SAFE_METHODS.contains(m) || (m.equals("POST") && COMPUTATIONS.contains(path))) {
+            return Access.READ;
+        }
+        return Access.WRITE; // unknown methods and paths fail closed
+    }
+
+    /** Whether a request of this kind needs a key under the current settings. */
+    public boolean needsKey(Access access) {
+        return !keyDigests.isEmpty() && switch (access) {
+            case OPEN -> false;
+            case READ -> protectReads;
+            case WRITE, ADMIN -> true;
+        };
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return keyDigests.isEmpty();
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        // The servlet path is decoded, normalised and free of ;parameters: what Spring MVC maps on.
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (!needsKey(classify(request.getMethod(), path))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String token = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
+        if (token == null) {
+            log.info("refused {} {} from {}: no bearer credentials", request.getMethod(), path, request.getRemoteAddr());
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tessera\"");
+            ProblemResponses.write(request, response, json, HttpStatus.UNAUTHORIZED, "Unauthorized",
+                    "this request needs an API key: Authorization: Bearer <key>", "authorization");
+            return;
+        }
+        if (!known(token)) {
+            log.info("refused {} {} from {}: unknown API key", request.getMethod(), path, request.getRemoteAddr());
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tessera\", error=\"invalid_token\"");
+            ProblemResponses.write(request, response, json, HttpStatus.FORBIDDEN, "Forbidden",
+                    "the API key is not valid for this server", "authorization");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    /** The token of {@code Bearer <token>} (scheme case-insensitive), or null for anything else. */
+    static String bearerToken(String header) {
+        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = header.substring(7).strip();
+        return token.isEmpty() ? null : token;
+    }
+
+    /** Compares with every key, without an early exit, so the time taken says nothing about which matched. */
+    boolean known(String token) {
+        byte[] presented = sha256(token);
+        boolean match = false;
+        for (byte[] key : keyDigests) {
+            match |= MessageDigest.isEqual(presented, key);
+        }
+        return match;
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+}
