@@ -104,8 +104,8 @@ public final class RefragAssembler implements ContextAssembler {
         if (candidates.isEmpty()) {
             return AssembledContext.of(strategy(), "", List.of(), 0, baseline);
         }
-        List<Chunk> chunks = chunks(request, candidates);
         List<List<int[]>> sentences = candidates.stream().map(h -> Sentences.spans(h.text())).toList();
+        List<Chunk> chunks = chunks(request, candidates, sentences);
         List<List<int[]>> expanded = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) expanded.add(new ArrayList<>());
 
@@ -131,7 +131,7 @@ public final class RefragAssembler implements ContextAssembler {
                 request.tokenizer().count(context), baseline);
     }
 
-    private List<Chunk> chunks(ContextRequest request, List<ChunkHit> candidates) {
+    private List<Chunk> chunks(ContextRequest request, List<ChunkHit> candidates, List<List<int[]>> sentences) {
         List<int[]> where = new ArrayList<>(); // {rank, index, start, end}
         List<TokenPiece> pieces = new ArrayList<>();
         List<String> texts = new ArrayList<>();
@@ -160,8 +160,8 @@ public final class RefragAssembler implements ContextAssembler {
             own[i] = settings.cosine() * VectorMath.cosine(query, vectors.get(i))
                     + settings.lexical() * QueryTerms.overlap(queryTerms, weights, texts.get(i));
         }
-        double[] sentence = settings.sentence() > 0 ? sentenceScores(request, candidates, where, query, queryTerms,
-                weights) : null;
+        double[] sentence = settings.sentence() > 0
+                ? sentenceScores(candidates, sentences, where, query, queryTerms, weights) : null;
         List<Chunk> chunks = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             int[] w = where.get(i);
@@ -177,32 +177,29 @@ public final class RefragAssembler implements ContextAssembler {
      * For every chunk, the best content score among the sentences it overlaps: a 16-token chunk
      * rarely holds all of a question's terms, the sentence around it often does.
      */
-    private double[] sentenceScores(ContextRequest request, List<ChunkHit> candidates, List<int[]> where,
+    private double[] sentenceScores(List<ChunkHit> candidates, List<List<int[]>> sentences, List<int[]> where,
             float[] query, Set<String> queryTerms, Map<String, Double> weights) {
-        List<List<int[]>> spans = new ArrayList<>();
         List<String> texts = new ArrayList<>();
-        for (ChunkHit hit : candidates) {
-            List<int[]> s = Sentences.spans(hit.text());
-            spans.add(s);
-            for (int[] span : s) texts.add(hit.text().substring(span[0], span[1]));
+        int[] firstOf = new int[candidates.size()]; // index in texts of each candidate's first sentence
+        for (int rank = 0; rank < candidates.size(); rank++) {
+            firstOf[rank] = texts.size();
+            String text = candidates.get(rank).text();
+            for (int[] span : sentences.get(rank)) texts.add(text.substring(span[0], span[1]));
         }
         List<float[]> vectors = embeddings.embed(texts, Role.DOCUMENT);
-        double[] out = new double[where.size()];
-        int base = 0;
-        List<Integer> offsets = new ArrayList<>();
-        for (List<int[]> s : spans) {
-            offsets.add(base);
-            base += s.size();
+        double[] sentenceScore = new double[texts.size()];
+        for (int i = 0; i < texts.size(); i++) {
+            sentenceScore[i] = settings.cosine() * VectorMath.cosine(query, vectors.get(i))
+                    + settings.lexical() * QueryTerms.overlap(queryTerms, weights, texts.get(i));
         }
+        double[] out = new double[where.size()];
         for (int i = 0; i < where.size(); i++) {
             int[] w = where.get(i);
-            List<int[]> s = spans.get(w[0]);
+            List<int[]> spans = sentences.get(w[0]);
             double best = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < s.size(); j++) {
-                if (s.get(j)[0] < w[3] && s.get(j)[1] > w[2]) {
-                    int at = offsets.get(w[0]) + j;
-                    best = Math.max(best, settings.cosine() * VectorMath.cosine(query, vectors.get(at))
-                            + settings.lexical() * QueryTerms.overlap(queryTerms, weights, texts.get(at)));
+            for (int j = 0; j < spans.size(); j++) {
+                if (spans.get(j)[0] < w[3] && spans.get(j)[1] > w[2]) {
+                    best = Math.max(best, sentenceScore[firstOf[w[0]] + j]);
                 }
             }
             out[i] = best == Double.NEGATIVE_INFINITY ? 0 : best;
