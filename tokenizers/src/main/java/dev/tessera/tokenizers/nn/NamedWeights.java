@@ -7,8 +7,11 @@ import dev.tessera.tokenizers.weights.MalformedWeightsException;
 import dev.tessera.tokenizers.weights.SafetensorsFile;
 import dev.tessera.tokenizers.weights.TensorInfo;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,6 +25,7 @@ public final class NamedWeights {
     private final SafetensorsFile file;
     private final NDManager manager;
     private final Set<String> taken = new LinkedHashSet<>();
+    private final Map<String, NDArray> arrays = new LinkedHashMap<>();
     private long parameterCount;
 
     public NamedWeights(SafetensorsFile file, NDManager manager) {
@@ -56,8 +60,17 @@ public final class NamedWeights {
         array.setName(name);
         if (taken.add(name)) {
             parameterCount += info.elementCount();
+            arrays.put(name, array);
         }
         return array;
+    }
+
+    /**
+     * The array handed out for each name taken so far, in order of first lookup (the ones the
+     * modules hold, so a trainer can mark them as parameters and update them in place).
+     */
+    public Map<String, NDArray> arrays() {
+        return Collections.unmodifiableMap(arrays);
     }
 
     /** Elements in all tensors taken so far. */

@@ -26,7 +26,9 @@ final class TiTokDecoder {
     private final TiTokConfig config;
     private final Linear decoderEmbed;
     private final NDArray latentPositions;   // [N, W]
-    private final NDArray maskSequence;      // [class, mask × g²] + positions, [g²+1, W]
+    private final NDArray classEmbedding;    // [1, W]
+    private final NDArray maskToken;         // [1, 1, W]
+    private final NDArray positions;         // [g²+1, W]
     private final LayerNorm lnPre;
     private final List<ResidualAttentionBlock> blocks = new ArrayList<>();
     private final LayerNorm lnPost;
@@ -44,10 +46,9 @@ final class TiTokDecoder {
         long n = config.numLatentTokens();
         decoderEmbed = Linear.load(weights, "decoder.decoder_embed", config.tokenSize(), w);
         latentPositions = weights.get("decoder.latent_token_positional_embedding", n, w);
-        NDArray cls = weights.get("decoder.class_embedding", 1, w);
-        NDArray mask = weights.get("decoder.mask_token", 1, 1, w).reshape(1, w).repeat(0, g * g);
-        // Image independent, so built once.
-        maskSequence = cls.concat(mask, 0).add(weights.get("decoder.positional_embedding", g * g + 1, w));
+        classEmbedding = weights.get("decoder.class_embedding", 1, w);
+        maskToken = weights.get("decoder.mask_token", 1, 1, w);
+        positions = weights.get("decoder.positional_embedding", g * g + 1, w);
         lnPre = LayerNorm.load(weights, "decoder.ln_pre", w, t.layerNormEps());
         for (int i = 0; i < t.layers(); i++) {
             blocks.add(ResidualAttentionBlock.load(weights, "decoder.transformer." + i, w, t.heads(), t.mlpWidth(),
@@ -82,6 +83,8 @@ final class TiTokDecoder {
         long w = config.decoder().width();
         long g = config.decoderGrid();
 
+        // [class, mask × g²] + positions: image independent, but built per call so training sees updates.
+        NDArray maskSequence = classEmbedding.concat(maskToken.reshape(1, w).repeat(0, g * g), 0).add(positions);
         NDArray latent = decoderEmbed.apply(tokens.reshape(batch, c, n).transpose(0, 2, 1)).add(latentPositions);
         NDArray x = maskSequence.expandDims(0).broadcast(batch, g * g + 1, w).concat(latent, 1);
         x = lnPre.apply(x);

@@ -21,7 +21,8 @@ final class TiTokEncoder {
     private final Conv2d patchEmbed;
     private final NDArray classEmbedding;       // [1, W]
     private final NDArray positionalEmbedding;  // [g²+1, W]
-    private final NDArray latentInput;          // latent_tokens + their positions, [N, W]
+    private final NDArray latentTokens;         // [N, W]
+    private final NDArray latentPositions;      // [N, W]
     private final LayerNorm lnPre;
     private final List<ResidualAttentionBlock> blocks = new ArrayList<>();
     private final LayerNorm lnPost;
@@ -38,7 +39,8 @@ final class TiTokEncoder {
         classEmbedding = weights.get("encoder.class_embedding", 1, w);
         positionalEmbedding = weights.get("encoder.positional_embedding", g * g + 1, w);
         // The latent tokens are a top-level parameter of TiTok, shared by all images.
-        latentInput = weights.get("latent_tokens", n, w).add(weights.get("encoder.latent_token_positional_embedding", n, w));
+        latentTokens = weights.get("latent_tokens", n, w);
+        latentPositions = weights.get("encoder.latent_token_positional_embedding", n, w);
         lnPre = LayerNorm.load(weights, "encoder.ln_pre", w, t.layerNormEps());
         for (int i = 0; i < t.layers(); i++) {
             blocks.add(ResidualAttentionBlock.load(weights, "encoder.transformer." + i, w, t.heads(), t.mlpWidth(),
@@ -58,6 +60,8 @@ final class TiTokEncoder {
         NDArray x = patchEmbed.apply(pixels).reshape(batch, w, patches).transpose(0, 2, 1);  // row-major (y, x)
         NDArray cls = classEmbedding.expandDims(0).broadcast(batch, 1, w);
         x = cls.concat(x, 1).add(positionalEmbedding);
+        // Summed per call (not once at load) so that training sees the weights as they change.
+        NDArray latentInput = latentTokens.add(latentPositions);
         x = x.concat(latentInput.expandDims(0).broadcast(batch, n, w), 1);
         x = lnPre.apply(x);
         for (ResidualAttentionBlock block : blocks) {

@@ -88,7 +88,8 @@ public final class TiTokTokenizer implements ImageTokenizer {
         }
     }
 
-    static Device chooseDevice(String device) {
+    /** "auto" (CUDA when PyTorch sees a GPU, else CPU), "cpu", "gpu" or "gpu:N". */
+    public static Device chooseDevice(String device) {
         String d = device == null ? "auto" : device.strip().toLowerCase(Locale.ROOT);
         int gpus = Engine.getEngine("PyTorch").getGpuCount();
         if (d.equals("auto")) {

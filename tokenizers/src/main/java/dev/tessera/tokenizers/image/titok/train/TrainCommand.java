@@ -1,0 +1,229 @@
+package dev.tessera.tokenizers.image.titok.train;
+
+import ai.djl.Device;
+import dev.tessera.tokenizers.image.ImagePreprocessor;
+import dev.tessera.tokenizers.image.titok.TiTokConfig;
+import dev.tessera.tokenizers.image.titok.TiTokTokenizer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * {@code tessera train titok --data DIR --image-size 32|64 --tokens N --out DIR [options]}: trains
+ * a single-stage VQ TiTok on the PNG/JPEG files under DIR (recursively), with a progress line on
+ * stderr, a resumable checkpoint in {@code OUT/checkpoint} every {@code --checkpoint-every} steps
+ * and at the end, and the model folder {@code OUT/config.json} + {@code OUT/model.safetensors}.
+ * A run whose OUT holds a checkpoint continues from it.
+ */
+public final class TrainCommand {
+
+    static final String USAGE = """
+            usage: train titok --data DIR --image-size 32|64 --tokens N --out DIR [options]
+              --epochs E           passes over the data (default 10); --steps S overrides
+              --batch B            images per step (default 32)
+              --lr X               Adam learning rate (default 3e-4)
+              --width W --layers L --heads H   encoder and decoder ViT (default 128, 4, 4)
+              --patch P            patch size (default 8)
+              --codebook K         codebook rows (default 1024)
+              --token-size C       channels per token (default 16)
+              --l2-norm            l2-normalised codebook lookup
+              --reinit-every N     replace codebook rows unused over N steps (default 100, 0 = never)
+              --checkpoint-every N (default 500)  --log-every N (default 10)
+              --device auto|cpu|gpu  --seed S (default 0)""";
+
+    private TrainCommand() {}
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+        if (args.length == 0 || !args[0].equals("titok")) {
+            err.println(USAGE);
+            return 2;
+        }
+        Map<String, String> o = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--l2-norm")) {
+                o.put("l2-norm", "true");
+            } else if (a.startsWith("--") && i + 1 < args.length) {
+                o.put(a.substring(2), args[++i]);
+            } else {
+                err.println("unexpected argument " + a + "\n" + USAGE);
+                return 2;
+            }
+        }
+        for (String required : List.of("data", "image-size", "tokens", "out")) {
+            if (!o.containsKey(required)) {
+                err.println("--" + required + " is required\n" + USAGE);
+                return 2;
+            }
+        }
+        Path data = Path.of(o.get("data"));
+        Path outDir = Path.of(o.get("out"));
+        int imageSize = integer(o, "image-size", 0);
+        int batch = integer(o, "batch", 32);
+        int logEvery = integer(o, "log-every", 10);
+        int checkpointEvery = integer(o, "checkpoint-every", 500);
+        TiTokTrainer.Hyper hyper = TiTokTrainer.Hyper.defaults(Float.parseFloat(o.getOrDefault("lr", "3e-4")),
+                integer(o, "reinit-every", 100), Long.parseLong(o.getOrDefault("seed", "0")));
+        Device device = TiTokTokenizer.chooseDevice(o.getOrDefault("device", "auto"));
+
+        List<Path> files = imageFiles(data);
+        if (files.isEmpty()) {
+            err.println("no PNG or JPEG files under " + data);
+            return 1;
+        }
+        batch = Math.min(batch, files.size());
+        Dataset dataset = new Dataset(files, imageSize, hyper.seed());
+        int stepsPerEpoch = (files.size() + batch - 1) / batch;
+        long totalSteps = o.containsKey("steps") ? Long.parseLong(o.get("steps"))
+                : (long) integer(o, "epochs", 10) * stepsPerEpoch;
+
+        Path checkpoint = outDir.resolve("checkpoint");
+        TiTokTrainer trainer;
+        if (Files.isRegularFile(checkpoint.resolve("trainer.json"))) {
+            trainer = TiTokTrainer.resume(checkpoint, hyper, device);
+            if (trainer.config().imageSize() != imageSize) {
+                err.println("the checkpoint in " + checkpoint + " is for " + trainer.config().imageSize()
+                        + " px, not " + imageSize);
+                trainer.close();
+                return 2;
+            }
+            err.printf(Locale.ROOT, "resuming from step %d (%s)%n", trainer.step(), checkpoint);
+        } else {
+            int width = integer(o, "width", 128);
+            int heads = integer(o, "heads", 4);
+            TiTokConfig.Transformer vit = new TiTokConfig.Transformer(width, integer(o, "layers", 4), heads,
+                    4 * width, 1e-5f);
+            int patch = integer(o, "patch", 8);
+            TiTokConfig config = new TiTokConfig(imageSize, patch, patch, integer(o, "tokens", 0), vit, vit,
+                    TiTokConfig.QuantizeMode.VQ, integer(o, "codebook", 1024), integer(o, "token-size", 16),
+                    o.containsKey("l2-norm"), false, null);
+            trainer = TiTokTrainer.create(config, hyper, device);
+        }
+        try (trainer) {
+            err.printf(Locale.ROOT, "training TiTok %d px, %d tokens, codebook %d on %s: %d images, batch %d, %d steps%n",
+                    trainer.config().imageSize(), trainer.config().numLatentTokens(), trainer.config().codebookSize(),
+                    trainer.device(), files.size(), batch, totalSteps);
+            long started = System.nanoTime();
+            long firstStep = trainer.step();
+            int s = imageSize;
+            while (trainer.step() < totalSteps) {
+                long step = trainer.step();
+                int[] picks = dataset.batch(step, batch);
+                float[] pixels = new float[picks.length * 3 * s * s];
+                for (int i = 0; i < picks.length; i++) {
+                    System.arraycopy(dataset.image(picks[i]), 0, pixels, i * 3 * s * s, 3 * s * s);
+                }
+                TiTokTrainer.StepLoss loss = trainer.step(pixels, picks.length);
+                long done = trainer.step();
+                if (!Float.isFinite(loss.total())) {
+                    err.println("loss is not finite at step " + done + "; lower --lr");
+                    return 1;
+                }
+                if (done % logEvery == 0 || done == totalSteps || done == firstStep + 1) {
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    double perStep = seconds / (done - firstStep);
+                    err.printf(Locale.ROOT, "step %d/%d loss %.4f (rec %.4f) %.1f img/s ETA %s%s%n", done, totalSteps,
+                            loss.total(), loss.reconstruction(), batch / perStep,
+                            duration(perStep * (totalSteps - done)),
+                            loss.deadCodesReplaced() > 0 ? " (" + loss.deadCodesReplaced() + " dead codes re-initialised)" : "");
+                }
+                if (checkpointEvery > 0 && done % checkpointEvery == 0 && done < totalSteps) {
+                    trainer.saveCheckpoint(checkpoint);
+                }
+            }
+            trainer.saveCheckpoint(checkpoint);
+            trainer.saveModel(outDir);
+            out.println("model written to " + outDir.toAbsolutePath() + " (config.json, model.safetensors), step "
+                    + trainer.step());
+        }
+        return 0;
+    }
+
+    private static int integer(Map<String, String> o, String key, int fallback) {
+        String v = o.get(key);
+        return v == null ? fallback : Integer.parseInt(v);
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+
+    static List<Path> imageFiles(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g)"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /**
+     * Files in a fixed-seed order per epoch, so step s always reads the same batch (resuming
+     * continues the same sequence). Decoded images are cached while the cache stays under 256 MB.
+     */
+    static final class Dataset {
+        private final List<Path> files;
+        private final int size;
+        private final long seed;
+        private final ImagePreprocessor preprocessor = new ImagePreprocessor(100_000_000L);
+        private final Map<Integer, float[]> cache = new HashMap<>();
+        private final boolean caching;
+        private long orderEpoch = -1;
+        private List<Integer> order;
+
+        Dataset(List<Path> files, int size, long seed) {
+            this.files = files;
+            this.size = size;
+            this.seed = seed;
+            this.caching = (long) files.size() * 3 * size * size * 4 <= 256L << 20;
+        }
+
+        int[] batch(long step, int batch) {
+            int perEpoch = (files.size() + batch - 1) / batch;
+            long epoch = step / perEpoch;
+            int first = (int) (step % perEpoch) * batch;
+            if (epoch != orderEpoch) {
+                List<Integer> o = new ArrayList<>();
+                for (int i = 0; i < files.size(); i++) {
+                    o.add(i);
+                }
+                Collections.shuffle(o, new Random(seed * 31 + epoch));
+                order = o;
+                orderEpoch = epoch;
+            }
+            int n = Math.min(batch, files.size() - first);
+            int[] picks = new int[n];
+            for (int i = 0; i < n; i++) {
+                picks[i] = order.get(first + i);
+            }
+            return picks;
+        }
+
+        float[] image(int index) throws IOException {
+            float[] cached = cache.get(index);
+            if (cached != null) {
+                return cached;
+            }
+            float[] pixels = preprocessor.toModelInput(preprocessor.decode(Files.readAllBytes(files.get(index))), size);
+            if (caching) {
+                cache.put(index, pixels);
+            }
+            return pixels;
+        }
+    }
+}
