@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Image training data that no one on the team made, from Debian packages, split by a fixed rule.
+#   scripts/prepare-image-data.sh [--out DIR] [--source fashion-mnist|openclipart|both] [--train N] [--heldout M]
+# Writes DIR/<source>/{train,heldout}/<id>.png and DIR/<source>/{train,heldout}/captions.tsv
+# (one line "<file>\t<caption>" per image). Default DIR: data/images (git-ignored).
+#   fashion-mnist (package dataset-fashion-mnist): 28x28 greyscale; caption = class name;
+#     train = first N (default 10000) of the package's train file, heldout = first M (default 1000)
+#     of its t10k file.
+#   openclipart (package openclipart-png): every PNG under /usr/share/openclipart/png; caption =
+#     file name without the trailing _NN, '_' and '-' as spaces (it often ends with the author's
+#     name); heldout when the first byte of SHA-1(relative path) < 26 (~10 %), else train.
+#     --train/--heldout do not apply.
+# Installs the packages with apt-get when missing (sudo when not root).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="$ROOT/data/images"
+SOURCE=fashion-mnist
+TRAIN=10000
+HELDOUT=1000
+
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --out) OUT="$2"; shift 2 ;;
+    --source) SOURCE="$2"; shift 2 ;;
+    --train) TRAIN="$2"; shift 2 ;;
+    --heldout) HELDOUT="$2"; shift 2 ;;
+    -h|--help) usage ;;
+    *) echo "prepare-image-data: unknown option $1" >&2; usage ;;
+  esac
+done
+case "$SOURCE" in
+  fashion-mnist|openclipart|both) ;;
+  *) echo "prepare-image-data: --source must be fashion-mnist, openclipart or both" >&2; exit 2 ;;
+esac
+[[ "$OUT" = /* ]] || OUT="$PWD/$OUT"
+
+ensure_package() { # installs Debian package $1 when dpkg does not list it as installed
+  local pkg="$1"
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" && return 0
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
+      echo "prepare-image-data: package $pkg is missing and neither root nor sudo is available;" >&2
+      echo "  install it yourself: apt-get install $pkg" >&2
+      exit 1
+    fi
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "prepare-image-data: package $pkg is missing and apt-get is not available (Debian/Ubuntu only)." >&2
+    exit 1
+  fi
+  echo "prepare-image-data: installing $pkg..." >&2
+  if ! { "${sudo[@]}" apt-get update -q && "${sudo[@]}" apt-get install -y --no-install-recommends "$pkg"; } >&2; then
+    echo "prepare-image-data: could not install $pkg (apt-get failed; see above)." >&2
+    exit 1
+  fi
+}
+
+fashion_mnist() {
+  ensure_package dataset-fashion-mnist
+  local dir
+  dir="$(dirname "$(dpkg -L dataset-fashion-mnist | grep '/train-images-idx3-ubyte.gz$' | head -1)")"
+  if [[ ! -f "$dir/train-images-idx3-ubyte.gz" ]]; then
+    echo "prepare-image-data: dataset-fashion-mnist is installed but its train-images-idx3-ubyte.gz was not found." >&2
+    exit 1
+  fi
+  rm -rf "$OUT/fashion-mnist"
+  "$ROOT/tessera" prepare-data fashion-mnist --dir "$dir" --out "$OUT/fashion-mnist" --train "$TRAIN" --heldout "$HELDOUT"
+}
+
+openclipart() {
+  ensure_package openclipart-png
+  local base=/usr/share/openclipart/png
+  [[ -d "$base" ]] || { echo "prepare-image-data: $base not found after installing openclipart-png." >&2; exit 1; }
+  local out="$OUT/openclipart"
+  rm -rf "$out"
+  mkdir -p "$out/train" "$out/heldout"
+  local n_train=0 n_held=0 rel id caption split first
+  while IFS= read -r -d '' f; do
+    rel="${f#"$base"/}"
+    id="${rel%.png}"; id="${id//\//-}"
+    caption="$(basename "$rel" .png)"
+    caption="$(sed -E 's/_+[0-9]*$//; s/[_-]+/ /g; s/ +$//' <<<"$caption")"
+    first=$((16#$(printf '%s' "$rel" | sha1sum | cut -c1-2)))
+    if [[ $first -lt 26 ]]; then split=heldout; n_held=$((n_held + 1)); else split=train; n_train=$((n_train + 1)); fi
+    cp "$f" "$out/$split/$id.png"
+    printf '%s\t%s\n' "$id.png" "$caption" >>"$out/$split/captions.tsv"
+  done < <(find "$base" -type f -name '*.png' -print0 | LC_ALL=C sort -z)
+  echo "openclipart: $n_train train, $n_held heldout images under $out" >&2
+}
+
+case "$SOURCE" in
+  fashion-mnist) fashion_mnist ;;
+  openclipart) openclipart ;;
+  both) fashion_mnist; openclipart ;;
+esac
