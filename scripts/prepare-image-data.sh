@@ -8,7 +8,7 @@
 #     of its t10k file.
 #   openclipart (package openclipart-png): every PNG under /usr/share/openclipart/png; caption =
 #     file name without the trailing _NN, '_' and '-' as spaces (it often ends with the author's
-#     name); heldout when the first byte of SHA-1(relative path) < 26 (~10 %), else train.
+#     name); heldout when the first byte of the SHA-1 of the file < 26 (~10 %), else train.
 #     --train/--heldout do not apply.
 # Installs the packages with apt-get when missing (sudo when not root).
 set -euo pipefail
@@ -76,17 +76,21 @@ openclipart() {
   local out="$OUT/openclipart"
   rm -rf "$out"
   mkdir -p "$out/train" "$out/heldout"
-  local n_train=0 n_held=0 rel id caption split first
-  while IFS= read -r -d '' f; do
-    rel="${f#"$base"/}"
+  local n_train=0 n_held=0 hash path rel id caption split
+  # One sha1sum over all files (the split hashes file contents); captions with bash builtins only.
+  while IFS= read -r line; do
+    hash="${line%% *}"; path="${line#*  }"
+    rel="${path#"$base"/}"
     id="${rel%.png}"; id="${id//\//-}"
-    caption="$(basename "$rel" .png)"
-    caption="$(sed -E 's/_+[0-9]*$//; s/[_-]+/ /g; s/ +$//' <<<"$caption")"
-    first=$((16#$(printf '%s' "$rel" | sha1sum | cut -c1-2)))
-    if [[ $first -lt 26 ]]; then split=heldout; n_held=$((n_held + 1)); else split=train; n_train=$((n_train + 1)); fi
-    cp "$f" "$out/$split/$id.png"
+    caption="${rel##*/}"; caption="${caption%.png}"
+    [[ "$caption" =~ ^(.*[^_])_+[0-9]*$ ]] && caption="${BASH_REMATCH[1]}"
+    caption="${caption//[_-]/ }"
+    while [[ "$caption" == *"  "* ]]; do caption="${caption//  / }"; done
+    caption="${caption% }"
+    if [[ $((16#${hash:0:2})) -lt 26 ]]; then split=heldout; n_held=$((n_held + 1)); else split=train; n_train=$((n_train + 1)); fi
+    cp "$path" "$out/$split/$id.png"
     printf '%s\t%s\n' "$id.png" "$caption" >>"$out/$split/captions.tsv"
-  done < <(find "$base" -type f -name '*.png' -print0 | LC_ALL=C sort -z)
+  done < <(find "$base" -type f -name '*.png' -print0 | LC_ALL=C sort -z | xargs -0 sha1sum)
   echo "openclipart: $n_train train, $n_held heldout images under $out" >&2
 }
 
