@@ -144,22 +144,23 @@ public final class RagEvaluation {
     /** {@code query=0.6:centroid=0.2:rank=0.2:lex=0}; keys left out keep their defaults. */
     static CragAssembler.Settings cragSettings(String spec) {
         CragAssembler.Settings d = CragAssembler.Settings.DEFAULT;
-        Map<String, String> kv = keyValues(spec);
-        CragAssembler.Settings s = new CragAssembler.Settings(
+        Map<String, String> kv = keyValues(spec, Set.of("query", "centroid", "rank", "lex"));
+        return new CragAssembler.Settings(
                 Double.parseDouble(kv.getOrDefault("query", "" + d.query())),
                 Double.parseDouble(kv.getOrDefault("centroid", "" + d.centroid())),
                 Double.parseDouble(kv.getOrDefault("rank", "" + d.rank())),
                 Double.parseDouble(kv.getOrDefault("lex", "" + d.lexical())));
-        kv.keySet().removeAll(Set.of("query", "centroid", "rank", "lex"));
-        if (!kv.isEmpty()) throw new IllegalArgumentException("crag variant: unknown keys " + kv.keySet());
-        return s;
     }
 
-    private static Map<String, String> keyValues(String spec) {
+    /** {@code k=v:k=v} pairs of a variant spec; a key outside {@code known} is an error. */
+    private static Map<String, String> keyValues(String spec, Set<String> known) {
         Map<String, String> kv = new LinkedHashMap<>();
         for (String pair : spec.split(":")) {
             String[] p = pair.split("=", 2);
             if (p.length != 2) throw new IllegalArgumentException("variant: expected key=value, got " + pair);
+            if (!known.contains(p[0].trim())) {
+                throw new IllegalArgumentException("variant: unknown key " + p[0].trim() + "; known: " + known);
+            }
             kv.put(p[0].trim(), p[1].trim());
         }
         return kv;
@@ -168,17 +169,14 @@ public final class RagEvaluation {
     /** {@code cos=0.5:lex=0.3:rank=0.2:sent=0:idf=0:widen=3}; keys left out keep their defaults. */
     static RefragAssembler.Settings refragSettings(String spec) {
         RefragAssembler.Settings d = RefragAssembler.Settings.DEFAULT;
-        Map<String, String> kv = keyValues(spec);
-        RefragAssembler.Settings s = new RefragAssembler.Settings(
+        Map<String, String> kv = keyValues(spec, Set.of("cos", "lex", "rank", "sent", "idf", "widen"));
+        return new RefragAssembler.Settings(
                 Double.parseDouble(kv.getOrDefault("cos", "" + d.cosine())),
                 Double.parseDouble(kv.getOrDefault("lex", "" + d.lexical())),
                 Double.parseDouble(kv.getOrDefault("rank", "" + d.rank())),
                 Double.parseDouble(kv.getOrDefault("sent", "" + d.sentence())),
                 !kv.getOrDefault("idf", d.idf() ? "1" : "0").equals("0"),
                 Integer.parseInt(kv.getOrDefault("widen", "" + d.widening())));
-        kv.keySet().removeAll(Set.of("cos", "lex", "rank", "sent", "idf", "widen"));
-        if (!kv.isEmpty()) throw new IllegalArgumentException("refrag variant: unknown keys " + kv.keySet());
-        return s;
     }
 
     static List<Question> questions(Path file, int limit) {
