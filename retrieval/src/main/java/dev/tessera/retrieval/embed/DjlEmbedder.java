@@ -187,7 +187,55 @@ public final class DjlEmbedder implements Embedder {
         return Arrays.asList(results);
     }
 
+    /**
+     * Per-token output states ({@code last_hidden_state}) of each text as it is, without the
+     * query/document prefix: the first {@code length} positions (special tokens included) as a
+     * row-major {@code [length × dimension]} array, zero rows past the text's last token. The
+     * whole text goes through the model (up to its maximum), so the kept rows have seen all of it.
+     */
+    public List<float[]> tokenStates(List<String> texts, int length) {
+        List<float[]> out = new ArrayList<>(texts.size());
+        for (int from = 0; from < texts.size(); from += maxBatchSize) {
+            Encoding[] batch = inputTokenizer.batchEncode(texts.subList(from, Math.min(texts.size(), from + maxBatchSize)));
+            float[][] states = runBatch(batch, (flat, shape, mask) -> {
+                int b = (int) shape.get(0);
+                int seq = (int) shape.get(1);
+                int d = (int) shape.get(2);
+                float[][] rows = new float[b][length * d];
+                for (int i = 0; i < b; i++) {
+                    int tokens = Math.min(length, batch[i].getIds().length);
+                    System.arraycopy(flat, i * seq * d, rows[i], 0, tokens * d);
+                }
+                return rows;
+            });
+            out.addAll(Arrays.asList(states));
+        }
+        return out;
+    }
+
+    /** What to make of a forward pass: its states (flattened), their shape and the attention mask. */
+    private interface Readout {
+        float[][] read(float[] flat, Shape shape, long[][] mask);
+    }
+
     private float[][] runBatch(Encoding[] batch) {
+        return runBatch(batch, (flat, shape, mask) -> {
+            float[][] pooled;
+            if (shape.dimension() == 2) {
+                pooled = toRows(flat, (int) shape.get(0), (int) shape.get(1));
+            } else {
+                pooled = spec.pooling().pool(flat, (int) shape.get(0), (int) shape.get(1), (int) shape.get(2), mask);
+            }
+            if (spec.normalize()) {
+                for (float[] v : pooled) {
+                    VectorMath.normalizeInPlace(v);
+                }
+            }
+            return pooled;
+        });
+    }
+
+    private float[][] runBatch(Encoding[] batch, Readout readout) {
         int seq = 0;
         for (Encoding e : batch) {
             seq = Math.max(seq, e.getIds().length);
@@ -217,20 +265,7 @@ public final class DjlEmbedder implements Embedder {
             }
             NDList output = predictor.predict(input);
             NDArray states = pickHiddenStates(output);
-            Shape shape = states.getShape();
-            float[][] pooled;
-            if (shape.dimension() == 2) {
-                pooled = toRows(states.toFloatArray(), (int) shape.get(0), (int) shape.get(1));
-            } else {
-                pooled = spec.pooling().pool(states.toFloatArray(), (int) shape.get(0), (int) shape.get(1),
-                        (int) shape.get(2), mask);
-            }
-            if (spec.normalize()) {
-                for (float[] v : pooled) {
-                    VectorMath.normalizeInPlace(v);
-                }
-            }
-            return pooled;
+            return readout.read(states.toFloatArray(), states.getShape(), mask);
         } catch (TranslateException e) {
             throw new IllegalStateException("embedding forward pass failed: " + e.getMessage(), e);
         } finally {

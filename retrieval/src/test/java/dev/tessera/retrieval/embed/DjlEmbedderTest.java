@@ -51,6 +51,45 @@ class DjlEmbedderTest {
     }
 
     @Test
+    void tokenStatesAreTheStatesThePoolingReadsZeroPaddedToTheRequestedLength() {
+        String caption = "Ankle boot";   // [CLS] ankle boot [SEP]: 4 word pieces
+        List<float[]> states = bge.tokenStates(List.of(caption, "a much longer caption with more word pieces than kept"), 8);
+        float[] rows = states.getFirst();
+        assertThat(rows).hasSize(8 * 384);
+        // bge pools the [CLS] state: row 0, normalised, is the document embedding.
+        float[] cls = java.util.Arrays.copyOf(rows, 384);
+        VectorMath.normalizeInPlace(cls);
+        assertThat(VectorMath.cosine(cls, bge.embed(caption, Role.DOCUMENT))).isCloseTo(1.0, within(1e-4));
+        for (int t = 0; t < 8; t++) {
+            double norm = 0;
+            for (int d = 0; d < 384; d++) {
+                norm += rows[t * 384 + d] * rows[t * 384 + d];
+            }
+            if (t < 4) {
+                assertThat(norm).as("row %d holds a token state", t).isPositive();
+            } else {
+                assertThat(norm).as("row %d is padding", t).isZero();
+            }
+        }
+        // The longer caption fills every kept row; alone or in a batch, the same states.
+        assertThat(states.get(1)[7 * 384]).isNotZero();
+        float[] alone = bge.tokenStates(List.of(caption), 8).getFirst();
+        for (int i = 0; i < 4 * 384; i++) {
+            assertThat(alone[i]).isCloseTo(rows[i], within(1e-4f));
+        }
+    }
+
+    @Test
+    void captionEncodersAreFoundThroughTheServiceLoaderByNameOrAlias() {
+        var resolver = dev.tessera.tokenizers.image.CaptionEncoder.Resolver.serviceLoader();
+        var encoder = resolver.resolve("BAAI/bge-small-en-v1.5").orElseThrow();
+        assertThat(encoder.name()).isEqualTo("bge-small-en-v1.5");
+        assertThat(encoder.dimension()).isEqualTo(384);
+        assertThat(encoder.encode(List.of("Sneaker"), 4).getFirst()).hasSize(4 * 384);
+        assertThat(resolver.resolve("no-such-model")).isEmpty();
+    }
+
+    @Test
     void batchedAndSingleEmbeddingsAgreeDespitePadding() {
         List<String> texts = List.of("one", "a much longer text that forces padding of the shorter ones in the batch");
         List<float[]> batched = bge.embed(texts, Role.DOCUMENT);

@@ -59,16 +59,19 @@ public record TesseraProperties(
     /**
      * Image tokenizers installed under {@code <data-dir>/models/<name>/}.
      *
-     * @param defaultModel model used when a request names none; the first available when empty
+     * @param defaultModel model used when a request names none; when empty the first available one that
+     *                     needs no caption (installed before bundled)
      * @param device       {@code auto} (CUDA when PyTorch sees a GPU), {@code cpu} or {@code gpu}
      * @param maxPixels    largest width × height of an uploaded image, checked before decoding
      * @param maxBatch     most images or token lists in one call
+     * @param bundled      serve the image tokenizers shipped in the jar (titok-tiny, textok-tiny)
      */
     public record Images(
             @DefaultValue("") String defaultModel,
             @DefaultValue("auto") String device,
             @DefaultValue("40000000") long maxPixels,
-            @DefaultValue("16") int maxBatch) {}
+            @DefaultValue("16") int maxBatch,
+            @DefaultValue("true") boolean bundled) {}
 
     public record Chunking(
             @DefaultValue("" + SearchDefaults.CHUNK_TOKENS) int tokens,

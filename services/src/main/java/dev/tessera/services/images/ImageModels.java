@@ -1,5 +1,6 @@
 package dev.tessera.services.images;
 
+import dev.tessera.tokenizers.image.BundledImageModels;
 import dev.tessera.tokenizers.image.ImageTokenizer;
 import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.metrics.MeteredImageTokenizer;
@@ -21,13 +22,15 @@ import org.springframework.stereotype.Component;
  * Image tokenizers installed under {@code <data-dir>/models/<name>/} in the layout their hub
  * publishes ({@code config.json} + {@code model.safetensors}). They are loaded at start-up; a
  * folder whose weights are missing, in pickle form or damaged is listed as unavailable with the
- * reason, and never served — the other models still are.
+ * reason, and never served — the other models still are. The models bundled in the jar
+ * ({@code titok-tiny}, {@code textok-tiny}) are served too unless {@code tessera.images.bundled}
+ * is false or a folder of the same name replaces them.
  */
 @Component
 public class ImageModels implements AutoCloseable {
 
     /** One installed model folder and what became of it. */
-    public record Installed(String name, Path dir, ImageTokenizer tokenizer, String problem) {
+    public record Installed(String name, Path dir, ImageTokenizer tokenizer, String problem, boolean bundled) {
         public boolean available() {
             return tokenizer != null;
         }
@@ -37,30 +40,55 @@ public class ImageModels implements AutoCloseable {
 
     private final Map<String, Installed> models = new LinkedHashMap<>();
     private final String defaultModel;
+    private Path bundledDir;   // where the jar's models were unpacked, removed on close
 
     /** @param loaders one per checkpoint family; a folder no loader recognises is skipped */
     public ImageModels(TesseraProperties properties, List<ImageTokenizerLoader> loaders, MeterRegistry registry) {
         this.defaultModel = properties.images().defaultModel();
+        String device = properties.images().device();
         Path root = properties.dataDir().resolve("models");
-        if (!Files.isDirectory(root)) {
-            return;
-        }
-        try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
-                for (ImageTokenizerLoader loader : loaders) {
-                    Optional<Installed> installed = install(dir, loader, properties.images().device(), registry);
-                    if (installed.isPresent()) {
-                        models.put(installed.get().name(), installed.get());
-                        break;
-                    }
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> dirs = Files.list(root)) {
+                for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                    installWithFirstLoader(dir, false, loaders, device, registry);
                 }
+            } catch (IOException e) {
+                log.error("cannot list installed models under {}", root, e);
             }
-        } catch (IOException e) {
-            log.error("cannot list installed models under {}", root, e);
+        }
+        if (properties.images().bundled()) {
+            installBundled(loaders, device, registry);
         }
     }
 
-    private static Optional<Installed> install(Path dir, ImageTokenizerLoader loader, String device,
+    /** The models shipped in the jar, unless a folder of the same name is installed (which wins). */
+    private void installBundled(List<ImageTokenizerLoader> loaders, String device, MeterRegistry registry) {
+        List<String> names = BundledImageModels.names().stream().filter(n -> !models.containsKey(n)).toList();
+        if (names.isEmpty()) {
+            return;
+        }
+        try {
+            bundledDir = Files.createTempDirectory("tessera-bundled-models");
+            for (String name : names) {
+                installWithFirstLoader(BundledImageModels.extract(name, bundledDir), true, loaders, device, registry);
+            }
+        } catch (IOException e) {
+            log.error("cannot unpack the bundled image models", e);
+        }
+    }
+
+    private void installWithFirstLoader(Path dir, boolean bundled, List<ImageTokenizerLoader> loaders, String device,
+            MeterRegistry registry) {
+        for (ImageTokenizerLoader loader : loaders) {
+            Optional<Installed> installed = install(dir, bundled, loader, device, registry);
+            if (installed.isPresent()) {
+                models.put(installed.get().name(), installed.get());
+                return;
+            }
+        }
+    }
+
+    private static Optional<Installed> install(Path dir, boolean bundled, ImageTokenizerLoader loader, String device,
             MeterRegistry registry) {
         String name = dir.getFileName().toString();
         if (!loader.recognises(dir)) {
@@ -73,17 +101,17 @@ public class ImageModels implements AutoCloseable {
                             + "save_file(torch.load('pytorch_model.bin', map_location='cpu'), 'model.safetensors')\""
                     : "no model.safetensors in " + dir;
             log.warn("image model {} unavailable: {}", name, problem);
-            return Optional.of(new Installed(name, dir, null, problem));
+            return Optional.of(new Installed(name, dir, null, problem, bundled));
         }
         try {
             ImageTokenizer tokenizer = loader.load(name, dir, device);
             log.info("image model {} loaded from {} ({} tokens, codebook {}, {} parameters, {})", name, dir,
                     tokenizer.numTokens(), tokenizer.codebookSize(), tokenizer.parameterCount(), tokenizer.device());
-            return Optional.of(new Installed(name, dir, new MeteredImageTokenizer(tokenizer, registry), null));
+            return Optional.of(new Installed(name, dir, new MeteredImageTokenizer(tokenizer, registry), null, bundled));
         } catch (Exception e) {
             String problem = e.getMessage() == null ? e.toString() : e.getMessage();
             log.warn("image model {} unavailable: {}", name, problem);
-            return Optional.of(new Installed(name, dir, null, problem));
+            return Optional.of(new Installed(name, dir, null, problem, bundled));
         }
     }
 
@@ -112,7 +140,10 @@ public class ImageModels implements AutoCloseable {
         if (!defaultModel.isBlank()) {
             return defaultModel;
         }
-        return models.values().stream().filter(Installed::available).map(Installed::name).findFirst()
+        // The first model that needs no caption (installed folders come before the bundled ones).
+        return models.values().stream().filter(Installed::available)
+                .filter(m -> m.tokenizer().captions() != ImageTokenizer.Captions.ENCODER_AND_DECODER)
+                .map(Installed::name).findFirst()
                 .orElseThrow(() -> new ImageModelUnavailableException("(default)",
                         "no image tokenizer is installed; put config.json + model.safetensors under <data-dir>/models/<name>/"));
     }
@@ -120,5 +151,14 @@ public class ImageModels implements AutoCloseable {
     @Override
     public void close() {
         models.values().stream().filter(Installed::available).forEach(m -> m.tokenizer().close());
+        if (bundledDir != null) {
+            try (Stream<Path> walk = Files.walk(bundledDir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                log.debug("could not remove {}", bundledDir, e);
+            }
+        }
     }
 }

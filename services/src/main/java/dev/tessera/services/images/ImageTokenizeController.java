@@ -16,6 +16,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
@@ -28,8 +29,12 @@ import org.springframework.web.multipart.MultipartFile;
 @Tag(name = "images")
 public class ImageTokenizeController {
 
-    /** JSON form: one image or a batch, base64-encoded PNG/JPEG/WebP. */
-    public record TokenizeRequest(String model, String imageBase64, List<String> imagesBase64) {}
+    /**
+     * JSON form: one image or a batch, base64-encoded PNG/JPEG/WebP; {@code caption} (one for all)
+     * or {@code captions} (one per image) for a model trained with captions.
+     */
+    public record TokenizeRequest(String model, String imageBase64, List<String> imagesBase64, String caption,
+                                  List<String> captions) {}
 
     public record Tokenized(String model, int[] tokens, int numTokens, int codebookSize, int imageSize) {}
 
@@ -38,7 +43,14 @@ public class ImageTokenizeController {
     /** {@code tokens} is one list of ids, or a list of lists for a batch. */
     public record DetokenizeRequest(String model,
             @Schema(oneOf = {int[].class, int[][].class}, description = "one list of ids, or a list of lists")
-            Object tokens) {}
+            Object tokens,
+            @Schema(description = "the caption the image was tokenized with; required by caption-conditioned models")
+            String caption,
+            @Schema(description = "one caption per token list (instead of caption)")
+            List<String> captions) {}
+
+    /** Longest caption accepted, in characters (the text model reads its first few dozen tokens anyway). */
+    static final int MAX_CAPTION_CHARS = 2000;
 
     public record DetokenizedBatch(String model, List<String> imagesBase64) {}
 
@@ -59,15 +71,18 @@ public class ImageTokenizeController {
     @ApiResponse(responseCode = "404", description = "The model is not installed (`field: model`)")
     @ApiResponse(responseCode = "413", description = "The body, or an image's width × height, is over the limit")
     @ApiResponse(responseCode = "415", description = "Not a PNG, JPEG or WebP image")
-    @ApiResponse(responseCode = "422", description = "A corrupt image")
+    @ApiResponse(responseCode = "422", description = "A corrupt image; a caption missing for a model trained with "
+            + "captions, or given to one without (`field: caption`)")
     @ApiResponse(responseCode = "503", description = "The model is installed but cannot be served")
     public Object tokenizeUpload(@RequestPart("file") List<MultipartFile> files,
-                                 @RequestPart(name = "model", required = false) String model) throws IOException {
+                                 @RequestPart(name = "model", required = false) String model,
+                                 @RequestParam(name = "caption", required = false) List<String> caption)
+            throws IOException {
         List<byte[]> images = new ArrayList<>();
         for (MultipartFile f : files) {
             images.add(f.getBytes());
         }
-        return tokenize(model, images, images.size() > 1);
+        return tokenize(model, images, caption, images.size() > 1);
     }
 
     @PostMapping(path = "/v1/tokenize/image", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -77,7 +92,8 @@ public class ImageTokenizeController {
     @ApiResponse(responseCode = "404", description = "The model is not installed (`field: model`)")
     @ApiResponse(responseCode = "413", description = "The body, or an image's width × height, is over the limit")
     @ApiResponse(responseCode = "415", description = "Not a PNG, JPEG or WebP image")
-    @ApiResponse(responseCode = "422", description = "A corrupt image")
+    @ApiResponse(responseCode = "422", description = "A corrupt image; a caption missing for a model trained with "
+            + "captions, or given to one without (`field: caption`)")
     @ApiResponse(responseCode = "503", description = "The model is installed but cannot be served")
     public Object tokenizeJson(@RequestBody TokenizeRequest body) {
         boolean batch = body.imagesBase64() != null;
@@ -89,10 +105,14 @@ public class ImageTokenizeController {
         for (int i = 0; i < encoded.size(); i++) {
             images.add(decodeBase64(encoded.get(i), batch ? "images_base64[" + i + "]" : "image_base64"));
         }
-        return tokenize(body.model(), images, batch);
+        if (body.caption() != null && body.captions() != null) {
+            throw new InvalidRequestException("caption", "give either caption or captions");
+        }
+        return tokenize(body.model(), images, body.captions() != null ? body.captions()
+                : body.caption() != null ? List.of(body.caption()) : null, batch);
     }
 
-    private Object tokenize(String model, List<byte[]> images, boolean batch) {
+    private Object tokenize(String model, List<byte[]> images, List<String> captions, boolean batch) {
         if (images.isEmpty()) {
             throw new InvalidRequestException("file", "no image given");
         }
@@ -100,13 +120,15 @@ public class ImageTokenizeController {
             throw new InvalidRequestException(batch ? "images" : "file", "at most " + maxBatch + " images per call");
         }
         ImageTokenizer tokenizer = models.get(model);
+        List<String> perImage = captions(tokenizer, captions, images.size(),
+                tokenizer.captions() == ImageTokenizer.Captions.ENCODER_AND_DECODER);
         List<float[]> inputs = new ArrayList<>(images.size());
         for (byte[] bytes : images) {
             inputs.add(preprocessor.toModelInput(preprocessor.decode(bytes), tokenizer.imageSize()));
         }
         int[][] tokens;
         synchronized (tokenizer) {
-            tokens = tokenizer.tokenize(inputs);
+            tokens = tokenizer.tokenize(inputs, perImage);
         }
         if (!batch) {
             return new Tokenized(tokenizer.name(), tokens[0], tokenizer.numTokens(), tokenizer.codebookSize(),
@@ -121,7 +143,8 @@ public class ImageTokenizeController {
             @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
             @Content(mediaType = "application/json", schema = @Schema(implementation = DetokenizedBatch.class))})
     @ApiResponse(responseCode = "404", description = "The model is not installed (`field: model`)")
-    @ApiResponse(responseCode = "422", description = "A token list of the wrong length or with an id outside the codebook")
+    @ApiResponse(responseCode = "422", description = "A token list of the wrong length or with an id outside the codebook; "
+            + "a caption missing for a model trained with captions, or given to one without (`field: caption`)")
     @ApiResponse(responseCode = "503", description = "The model is installed but cannot be served")
     public ResponseEntity<?> detokenize(@RequestBody DetokenizeRequest body) {
         if (body.tokens() == null) {
@@ -136,9 +159,15 @@ public class ImageTokenizeController {
         for (int i = 0; i < lists.size(); i++) {
             check(tokenizer, lists.get(i), batch ? "tokens[" + i + "]" : "tokens");
         }
+        if (body.caption() != null && body.captions() != null) {
+            throw new InvalidRequestException("caption", "give either caption or captions");
+        }
+        List<String> perList = captions(tokenizer, body.captions() != null ? body.captions()
+                : body.caption() != null ? List.of(body.caption()) : null, lists.size(),
+                tokenizer.captions() != ImageTokenizer.Captions.NONE);
         List<float[]> decoded;
         synchronized (tokenizer) {
-            decoded = tokenizer.detokenize(lists);
+            decoded = tokenizer.detokenize(lists, perList);
         }
         if (!batch) {
             return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
@@ -148,6 +177,42 @@ public class ImageTokenizeController {
                 .map(img -> Base64.getEncoder().encodeToString(ImagePreprocessor.toPng(img, tokenizer.imageSize())))
                 .toList();
         return ResponseEntity.ok(new DetokenizedBatch(tokenizer.name(), pngs));
+    }
+
+    /**
+     * One caption per item, or null when none is given: a single caption applies to every item. A
+     * model without text refuses captions; one that reads them needs a non-blank one per item.
+     */
+    private static List<String> captions(ImageTokenizer tokenizer, List<String> given, int count, boolean needed) {
+        boolean any = given != null && !given.isEmpty();
+        if (!any) {
+            if (needed) {
+                throw new InvalidCaptionException("model " + tokenizer.name() + " was trained with captions: give the "
+                        + "image's caption in 'caption' (or one per item in 'captions')");
+            }
+            return null;
+        }
+        if (tokenizer.captions() == ImageTokenizer.Captions.NONE) {
+            throw new InvalidCaptionException("model " + tokenizer.name() + " was not trained with captions and does "
+                    + "not take one; leave 'caption' out or pick a caption-conditioned model (see GET /v1/models)");
+        }
+        if (given.size() != 1 && given.size() != count) {
+            throw new InvalidCaptionException(given.size() + " captions for " + count + " items: give one caption "
+                    + "for all or one per item");
+        }
+        List<String> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String c = given.get(given.size() == 1 ? 0 : i);
+            if (c == null || c.isBlank()) {
+                throw new InvalidCaptionException("caption" + (given.size() > 1 ? " " + i : "") + " is empty");
+            }
+            if (c.length() > MAX_CAPTION_CHARS) {
+                throw new InvalidCaptionException("caption" + (given.size() > 1 ? " " + i : "") + " has " + c.length()
+                        + " characters; at most " + MAX_CAPTION_CHARS);
+            }
+            out.add(c.strip());
+        }
+        return out;
     }
 
     private static void check(ImageTokenizer tokenizer, int[] ids, String field) {

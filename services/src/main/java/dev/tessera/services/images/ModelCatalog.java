@@ -7,6 +7,7 @@ import dev.tessera.services.embeddings.EmbeddingModels;
 import dev.tessera.services.images.ModelsController.ModelView;
 import dev.tessera.services.rag.ChunkProjections;
 import dev.tessera.services.rag.ContextTokenizers;
+import dev.tessera.tokenizers.image.ImageTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -53,11 +54,13 @@ public class ModelCatalog {
         }
         for (ImageModels.Installed m : images.all()) {
             var t = m.tokenizer();
+            String source = m.bundled() ? "bundled" : "installed";
             out.add(m.available()
                     ? new ModelView(m.name(), IMAGE_TOKENIZER, "available", t.device(), t.parameterCount(),
-                            t.numTokens(), t.codebookSize(), t.imageSize(), null, null)
+                            t.numTokens(), t.codebookSize(), t.imageSize(), null, null, captions(t.captions()),
+                            t.captionEncoder(), source)
                     : new ModelView(m.name(), IMAGE_TOKENIZER, UNAVAILABLE, null, null, null, null, null, null,
-                            m.problem()));
+                            m.problem(), null, null, source));
         }
         for (String name : contextTokenizers.names()) {
             out.add(new ModelView(name, CONTEXT_TOKENIZER, "available", null, null, null, null, null, null, null));
@@ -70,6 +73,14 @@ public class ModelCatalog {
                             p.problem()));
         }
         return out;
+    }
+
+    static String captions(ImageTokenizer.Captions c) {
+        return switch (c) {
+            case NONE -> "none";
+            case DECODER -> "decoder";
+            case ENCODER_AND_DECODER -> "required";
+        };
     }
 
     /** The entry of the model that embeds documents and queries for search (always loaded). */

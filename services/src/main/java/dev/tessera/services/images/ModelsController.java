@@ -14,10 +14,23 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "models")
 public class ModelsController {
 
+    /**
+     * @param captions       image tokenizers: {@code none}, {@code decoder} (detokenize reads one, TA-TiTok)
+     *                       or {@code required} (trained with captions: tokenize and detokenize need one)
+     * @param captionEncoder the text model that reads the captions
+     * @param source         image tokenizers: {@code installed} under the data directory or {@code bundled} in the jar
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ModelView(String name, String kind, String status, String device, Long parameters,
                             Integer numTokens, Integer codebookSize, Integer imageSize, Integer dimension,
-                            String problem) {}
+                            String problem, String captions, String captionEncoder, String source) {
+
+        public ModelView(String name, String kind, String status, String device, Long parameters, Integer numTokens,
+                         Integer codebookSize, Integer imageSize, Integer dimension, String problem) {
+            this(name, kind, status, device, parameters, numTokens, codebookSize, imageSize, dimension, problem,
+                    null, null, null);
+        }
+    }
 
     public record ModelList(List<ModelView> models) {}
 

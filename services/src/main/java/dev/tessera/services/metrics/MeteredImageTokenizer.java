@@ -39,6 +39,26 @@ public final class MeteredImageTokenizer implements ImageTokenizer {
     }
 
     @Override
+    public int[][] tokenize(List<float[]> images, List<String> captions) {
+        return tokenize.record(() -> delegate.tokenize(images, captions));
+    }
+
+    @Override
+    public List<float[]> detokenize(List<int[]> tokens, List<String> captions) {
+        return detokenize.record(() -> delegate.detokenize(tokens, captions));
+    }
+
+    @Override
+    public Captions captions() {
+        return delegate.captions();
+    }
+
+    @Override
+    public String captionEncoder() {
+        return delegate.captionEncoder();
+    }
+
+    @Override
     public String name() {
         return delegate.name();
     }

@@ -6,6 +6,7 @@ import dev.tessera.retrieval.document.UnsupportedDocumentTypeException;
 import dev.tessera.services.documents.DocumentNotFoundException;
 import dev.tessera.services.embeddings.UnknownModelException;
 import dev.tessera.services.images.ImageModelUnavailableException;
+import dev.tessera.services.images.InvalidCaptionException;
 import dev.tessera.services.images.InvalidTokensException;
 import dev.tessera.services.images.UnknownImageModelException;
 import dev.tessera.services.jobs.BulkIngestJobs;
@@ -101,6 +102,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ImageTooLargeException.class)
     ProblemDetail imageTooLarge(ImageTooLargeException e) {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "Image too large", e.getMessage(), "file");
+    }
+
+    @ExceptionHandler(InvalidCaptionException.class)
+    ProblemDetail invalidCaption(InvalidCaptionException e) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid caption", e.getMessage(), "caption");
     }
 
     @ExceptionHandler(InvalidTokensException.class)

@@ -34,6 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param legacy           {@code is_legacy}: the encoder reshapes instead of transposing before
  *                         {@code conv_out}, and the decoder predicts proxy-code logits (two-stage)
  * @param pixelDecoder     MaskGIT-VQGAN stage of a two-stage model; null for single-stage models
+ * @param text             caption conditioning (TA-TiTok decoder, TexTok mode encoder too); null without
+ * @param layout           1D latent tokens (TiTok) or one token per encoder patch (the 2D-grid baseline)
  */
 public record TiTokConfig(
         int imageSize,
@@ -47,9 +49,38 @@ public record TiTokConfig(
         int tokenSize,
         boolean useL2Norm,
         boolean legacy,
-        PixelDecoder pixelDecoder) {
+        PixelDecoder pixelDecoder,
+        TextBranch text,
+        TokenLayout layout) {
 
     public enum QuantizeMode { VQ, VAE }
+
+    /**
+     * Where tokens come from: {@code LATENT_1D} = N learned latent tokens read out after the patches
+     * (TiTok); {@code GRID_2D} = one token per encoder patch, decoded in place (a ViT-VQGAN-style
+     * 2D-grid tokenizer built from the same blocks, the baseline TiTok is measured against).
+     */
+    public enum TokenLayout { LATENT_1D, GRID_2D }
+
+    /**
+     * Caption conditioning. Per-token states of a frozen text encoder ([contextLength, embedDim],
+     * rows past the caption zeroed) go through {@code decoder.text_guidance_proj} plus
+     * {@code decoder.text_guidance_positional_embedding} and are appended after the latent tokens
+     * (TA-TiTok's names and place); with {@code encoder} true the encoder has the same pair and
+     * appends them after its latent tokens too (TexTok mode).
+     *
+     * @param textEncoder name of the text model the weights were trained with (e.g.
+     *                    bge-small-en-v1.5); null when the config does not say (TA-TiTok: CLIP ViT-L/14-336)
+     */
+    public record TextBranch(int contextLength, int embedDim, boolean encoder, String textEncoder) {}
+
+    /** A model without text conditioning, latent (1D) tokens. */
+    public TiTokConfig(int imageSize, int encoderPatchSize, int decoderPatchSize, int numLatentTokens,
+                       Transformer encoder, Transformer decoder, QuantizeMode quantizeMode, int codebookSize,
+                       int tokenSize, boolean useL2Norm, boolean legacy, PixelDecoder pixelDecoder) {
+        this(imageSize, encoderPatchSize, decoderPatchSize, numLatentTokens, encoder, decoder, quantizeMode,
+                codebookSize, tokenSize, useL2Norm, legacy, pixelDecoder, null, TokenLayout.LATENT_1D);
+    }
 
     /** A ViT stack: width, depth, heads, MLP hidden width and LayerNorm epsilon. */
     public record Transformer(int width, int layers, int heads, int mlpWidth, float layerNormEps) {}
@@ -98,6 +129,28 @@ public record TiTokConfig(
         if (legacy != (pixelDecoder != null)) {
             throw new IllegalArgumentException("legacy (two-stage) models, and only they, have a pixel decoder");
         }
+        if (layout == null) {
+            layout = TokenLayout.LATENT_1D;
+        }
+        if (layout == TokenLayout.GRID_2D) {
+            int grid = imageSize / encoderPatchSize;
+            if (legacy || text != null || encoderPatchSize != decoderPatchSize || numLatentTokens != grid * grid) {
+                throw new IllegalArgumentException("a 2D-grid model is single-stage, without text, with one patch size "
+                        + "and exactly grid² = " + grid * grid + " tokens");
+            }
+        }
+        if (text != null && (text.contextLength() <= 0 || text.embedDim() <= 0)) {
+            throw new IllegalArgumentException("text context length and width must be positive");
+        }
+    }
+
+    public boolean grid2d() {
+        return layout == TokenLayout.GRID_2D;
+    }
+
+    /** The model reads captions: its decoder at least, in TexTok mode its encoder too. */
+    public boolean textConditioned() {
+        return text != null;
     }
 
     public boolean twoStage() {
@@ -141,7 +194,8 @@ public record TiTokConfig(
                             QuantizeMode mode, Integer codebookSize, Integer tokenSize, boolean useL2Norm,
                             boolean legacy, boolean finetuneDecoder,
                             Integer pixelCodebookSize, Integer zChannels, List<Integer> levelChannels,
-                            Integer resBlocks, int groups, float groupNormEps) {}
+                            Integer resBlocks, int groups, float groupNormEps,
+                            Integer textLength, Integer textDim, String textEncoder, boolean grid) {}
 
     /** Typed access to JSON fields with messages that name the file and the key. */
     private record Fields(Path file) {
@@ -171,7 +225,10 @@ public record TiTokConfig(
                     mode == QuantizeMode.VQ && optBoolean(vq, p, "use_l2_norm", false),
                     legacy, finetune,
                     // The reference hard-codes the MaskGIT-VQGAN decoder; its shape comes from the weights.
-                    null, null, null, null, 32, 1e-6f);
+                    null, null, null, null, 32, 1e-6f,
+                    // TA-TiTok: CLIP ViT-L/14-336 text states, 77 × 768 unless the config says otherwise.
+                    optInteger(vq, p, "text_context_length"), optInteger(vq, p, "text_embed_dim"),
+                    optString(vq, p, "text_encoder", null), false);
         }
 
         Declared explicitSchema(JsonNode root) throws ModelConfigException {
@@ -236,7 +293,17 @@ public record TiTokConfig(
                     pq.isObject() ? optInteger(pq, "pixel_quantizer.", "num_embeddings") : null,
                     pd.isObject() ? optInteger(pd, "pixel_decoder.", "z_channels")
                             : pq.isObject() ? optInteger(pq, "pixel_quantizer.", "embedding_dim") : null,
-                    levelChannels, resBlocks, groups, gnEps);
+                    levelChannels, resBlocks, groups, gnEps,
+                    optInteger(root, "", "text_context_length"), optInteger(root, "", "text_embed_dim"),
+                    optString(root, "", "text_encoder", null), layout(optString(root, "", "token_layout", "1d")));
+        }
+
+        private boolean layout(String value) throws ModelConfigException {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "1d", "latent" -> false;
+                case "2d", "grid" -> true;
+                default -> throw new ModelConfigException(file, "token_layout '" + value + "' is neither 1d nor grid");
+            };
         }
 
         private Transformer transformer(JsonNode node, String prefix) throws ModelConfigException {
@@ -319,10 +386,20 @@ public record TiTokConfig(
         }
 
         TiTokConfig reconcile() throws ModelConfigException {
-            long[] latent = shape("latent_tokens", 2);
-            int n = dim(latent[0]);
-            int encWidth = dim(latent[1]);
-            agree("num_latent_tokens", declared.numLatentTokens(), n, "latent_tokens " + Arrays.toString(latent));
+            int n;
+            int encWidth;
+            if (declared.grid()) {
+                if (weights.contains("latent_tokens")) {
+                    fail("token_layout is grid but the weights hold latent_tokens (a 1D TiTok)");
+                }
+                encWidth = dim(shape("encoder.class_embedding", 2)[1]);
+                n = -1;   // grid², known once the grid is
+            } else {
+                long[] latent = shape("latent_tokens", 2);
+                n = dim(latent[0]);
+                encWidth = dim(latent[1]);
+                agree("num_latent_tokens", declared.numLatentTokens(), n, "latent_tokens " + Arrays.toString(latent));
+            }
             Transformer encoder = transformer("encoder", declared.encoder(), declared.encoderName(), encWidth);
 
             long[] patchEmbed = shape("encoder.patch_embed.weight", 4);
@@ -335,6 +412,10 @@ public record TiTokConfig(
             int imageSize = encGrid * encPatch;
             agree("image size", declared.imageSize(), imageSize,
                     "encoder grid " + encGrid + " × patch " + encPatch + " (encoder.positional_embedding)");
+            if (declared.grid()) {
+                n = encGrid * encGrid;
+                agree("num_latent_tokens", declared.numLatentTokens(), n, "a 2D grid has one token per patch");
+            }
 
             int tokenSize = declared.tokenSize();
             int encOut = declared.mode() == QuantizeMode.VAE ? 2 * tokenSize : tokenSize;
@@ -390,7 +471,42 @@ public record TiTokConfig(
                 }
             }
             return new TiTokConfig(imageSize, encPatch, decPatch, n, encoder, decoder, declared.mode(), codebookSize,
-                    tokenSize, declared.useL2Norm(), declared.legacy(), pixelDecoder);
+                    tokenSize, declared.useL2Norm(), declared.legacy(), pixelDecoder, textBranch(encWidth, decWidth),
+                    declared.grid() ? TokenLayout.GRID_2D : TokenLayout.LATENT_1D);
+        }
+
+        /** The text branch the weights hold (decoder pair, optionally the encoder pair), checked against the config. */
+        private TextBranch textBranch(int encWidth, int decWidth) throws ModelConfigException {
+            if (!weights.contains("decoder.text_guidance_proj.weight")) {
+                if (weights.contains("encoder.text_guidance_proj.weight")) {
+                    fail("encoder.text_guidance_proj without decoder.text_guidance_proj: text conditioning always "
+                            + "reaches the decoder");
+                }
+                if (declared.textEncoder() != null) {
+                    fail("text_encoder '" + declared.textEncoder() + "' is declared but the weights have no "
+                            + "decoder.text_guidance_proj");
+                }
+                return null;
+            }
+            long[] proj = shape("decoder.text_guidance_proj.weight", 2);
+            if (proj[0] != decWidth) {
+                fail("decoder.text_guidance_proj.weight " + Arrays.toString(proj) + " does not project into the decoder "
+                        + "width " + decWidth);
+            }
+            int dim = dim(proj[1]);
+            int length = dim(shape("decoder.text_guidance_positional_embedding", 2)[0]);
+            agree("text_embed_dim", declared.textDim(), dim, "decoder.text_guidance_proj.weight");
+            agree("text_context_length", declared.textLength(), length, "decoder.text_guidance_positional_embedding");
+            boolean inEncoder = weights.contains("encoder.text_guidance_proj.weight");
+            if (inEncoder) {
+                long[] enc = shape("encoder.text_guidance_proj.weight", 2);
+                long[] encPos = shape("encoder.text_guidance_positional_embedding", 2);
+                if (enc[0] != encWidth || enc[1] != dim || encPos[0] != length || encPos[1] != encWidth) {
+                    fail("encoder text branch " + Arrays.toString(enc) + " / " + Arrays.toString(encPos)
+                            + " disagrees with the decoder's (" + length + " × " + dim + ") or the encoder width " + encWidth);
+                }
+            }
+            return new TextBranch(length, dim, inEncoder, declared.textEncoder());
         }
 
         private Transformer transformer(String part, Transformer declaredSize, String sizeName, int width)

@@ -25,9 +25,11 @@ final class TiTokDecoder {
 
     private final TiTokConfig config;
     private final Linear decoderEmbed;
-    private final NDArray latentPositions;   // [N, W]
+    private final NDArray latentPositions;   // [N, W]; null in the 2D-grid layout
     private final NDArray classEmbedding;    // [1, W]
-    private final NDArray maskToken;         // [1, 1, W]
+    private final NDArray maskToken;         // [1, 1, W]; null in the 2D-grid layout
+    private final Linear textProjection;     // text dim → W; null without text conditioning
+    private final NDArray textPositions;     // [L, W]
     private final NDArray positions;         // [g²+1, W]
     private final LayerNorm lnPre;
     private final List<ResidualAttentionBlock> blocks = new ArrayList<>();
@@ -45,9 +47,22 @@ final class TiTokDecoder {
         long g = config.decoderGrid();
         long n = config.numLatentTokens();
         decoderEmbed = Linear.load(weights, "decoder.decoder_embed", config.tokenSize(), w);
-        latentPositions = weights.get("decoder.latent_token_positional_embedding", n, w);
         classEmbedding = weights.get("decoder.class_embedding", 1, w);
-        maskToken = weights.get("decoder.mask_token", 1, 1, w);
+        if (config.grid2d()) {
+            latentPositions = null;
+            maskToken = null;
+        } else {
+            latentPositions = weights.get("decoder.latent_token_positional_embedding", n, w);
+            maskToken = weights.get("decoder.mask_token", 1, 1, w);
+        }
+        TiTokConfig.TextBranch text = config.text();
+        if (text != null) {
+            textProjection = Linear.load(weights, "decoder.text_guidance_proj", text.embedDim(), w);
+            textPositions = weights.get("decoder.text_guidance_positional_embedding", text.contextLength(), w);
+        } else {
+            textProjection = null;
+            textPositions = null;
+        }
         positions = weights.get("decoder.positional_embedding", g * g + 1, w);
         lnPre = LayerNorm.load(weights, "decoder.ln_pre", w, t.layerNormEps());
         for (int i = 0; i < t.layers(); i++) {
@@ -75,18 +90,32 @@ final class TiTokDecoder {
     /**
      * Quantised tokens [B, C, 1, N] → RGB [B, 3, S, S], not clamped. Records decoder_logits and
      * pixel_latents (two-stage) or decoder_ffn_out (single-stage), and decoded.
+     *
+     * @param text caption states [B, L, D] (padded rows zero) for a text-conditioned decoder, else null
      */
-    NDArray forward(NDArray tokens, Probe probe) {
+    NDArray forward(NDArray tokens, NDArray text, Probe probe) {
         long batch = tokens.getShape().get(0);
         long c = tokens.getShape().get(1);
         long n = tokens.getShape().get(3);
         long w = config.decoder().width();
         long g = config.decoderGrid();
 
-        // [class, mask × g²] + positions: image independent, but built per call so training sees updates.
-        NDArray maskSequence = classEmbedding.concat(maskToken.reshape(1, w).repeat(0, g * g), 0).add(positions);
-        NDArray latent = decoderEmbed.apply(tokens.reshape(batch, c, n).transpose(0, 2, 1)).add(latentPositions);
-        NDArray x = maskSequence.expandDims(0).broadcast(batch, g * g + 1, w).concat(latent, 1);
+        NDArray embedded = decoderEmbed.apply(tokens.reshape(batch, c, n).transpose(0, 2, 1));   // [B, N, W]
+        NDArray x;
+        if (config.grid2d()) {
+            // 2D grid: each token sits at its patch; [class, tokens] + positions, read out in place.
+            x = classEmbedding.expandDims(0).broadcast(batch, 1, w).concat(embedded, 1).add(positions);
+        } else {
+            // [class, mask × g²] + positions: image independent, but built per call so training sees updates.
+            NDArray maskSequence = classEmbedding.concat(maskToken.reshape(1, w).repeat(0, g * g), 0).add(positions);
+            x = maskSequence.expandDims(0).broadcast(batch, g * g + 1, w).concat(embedded.add(latentPositions), 1);
+        }
+        if (textProjection != null) {
+            if (text == null) {
+                throw new IllegalArgumentException("this decoder is caption-conditioned: a caption is required");
+            }
+            x = x.concat(textProjection.apply(text).add(textPositions), 1);
+        }
         x = lnPre.apply(x);
         for (ResidualAttentionBlock block : blocks) {
             NDArray in = x;

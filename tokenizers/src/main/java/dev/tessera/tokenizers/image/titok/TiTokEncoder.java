@@ -3,6 +3,7 @@ package dev.tessera.tokenizers.image.titok;
 import ai.djl.ndarray.NDArray;
 import dev.tessera.tokenizers.nn.Conv2d;
 import dev.tessera.tokenizers.nn.LayerNorm;
+import dev.tessera.tokenizers.nn.Linear;
 import dev.tessera.tokenizers.nn.NamedWeights;
 import dev.tessera.tokenizers.nn.ResidualAttentionBlock;
 import dev.tessera.tokenizers.nn.ScopedStep;
@@ -12,8 +13,11 @@ import java.util.List;
 
 /**
  * ViT encoder with appended latent tokens: [class, patches] + positions, then the N learned
- * latent tokens + their positions; ln_pre, blocks, ln_post on the last N positions, 1×1 conv_out
+ * latent tokens + their positions; ln_pre, blocks, ln_post on the N latent positions, 1×1 conv_out
  * to token space. Output [B, C', 1, N] as in the reference (C' = token size, doubled for VAE).
+ * In TexTok mode the projected caption states (+ their positions) follow the latent tokens and the
+ * read-out takes exactly the N latent positions; in the 2D-grid layout there are no latent tokens
+ * and the read-out is the patch positions themselves.
  */
 final class TiTokEncoder {
 
@@ -21,8 +25,10 @@ final class TiTokEncoder {
     private final Conv2d patchEmbed;
     private final NDArray classEmbedding;       // [1, W]
     private final NDArray positionalEmbedding;  // [g²+1, W]
-    private final NDArray latentTokens;         // [N, W]
-    private final NDArray latentPositions;      // [N, W]
+    private final NDArray latentTokens;         // [N, W]; null in the 2D-grid layout
+    private final NDArray latentPositions;      // [N, W]; null in the 2D-grid layout
+    private final Linear textProjection;        // text dim → W; null without an encoder text branch
+    private final NDArray textPositions;        // [L, W]
     private final LayerNorm lnPre;
     private final List<ResidualAttentionBlock> blocks = new ArrayList<>();
     private final LayerNorm lnPost;
@@ -38,9 +44,22 @@ final class TiTokEncoder {
         patchEmbed = Conv2d.load(weights, "encoder.patch_embed", 3, w, p, p, 0, true);
         classEmbedding = weights.get("encoder.class_embedding", 1, w);
         positionalEmbedding = weights.get("encoder.positional_embedding", g * g + 1, w);
-        // The latent tokens are a top-level parameter of TiTok, shared by all images.
-        latentTokens = weights.get("latent_tokens", n, w);
-        latentPositions = weights.get("encoder.latent_token_positional_embedding", n, w);
+        if (config.grid2d()) {
+            latentTokens = null;
+            latentPositions = null;
+        } else {
+            // The latent tokens are a top-level parameter of TiTok, shared by all images.
+            latentTokens = weights.get("latent_tokens", n, w);
+            latentPositions = weights.get("encoder.latent_token_positional_embedding", n, w);
+        }
+        TiTokConfig.TextBranch text = config.text();
+        if (text != null && text.encoder()) {
+            textProjection = Linear.load(weights, "encoder.text_guidance_proj", text.embedDim(), w);
+            textPositions = weights.get("encoder.text_guidance_positional_embedding", text.contextLength(), w);
+        } else {
+            textProjection = null;
+            textPositions = null;
+        }
         lnPre = LayerNorm.load(weights, "encoder.ln_pre", w, t.layerNormEps());
         for (int i = 0; i < t.layers(); i++) {
             blocks.add(ResidualAttentionBlock.load(weights, "encoder.transformer." + i, w, t.heads(), t.mlpWidth(),
@@ -50,8 +69,12 @@ final class TiTokEncoder {
         convOut = Conv2d.load(weights, "encoder.conv_out", w, config.encoderOutChannels(), 1, 1, 0, true);
     }
 
-    /** Pixels [B, 3, S, S] in [0, 1] → latents [B, C', 1, N]. Records enc_ln_post and latents. */
-    NDArray forward(NDArray pixels, Probe probe) {
+    /**
+     * Pixels [B, 3, S, S] in [0, 1] → latents [B, C', 1, N]. Records enc_ln_post and latents.
+     *
+     * @param text caption states [B, L, D] (padded rows zero) for a TexTok-mode encoder, else null
+     */
+    NDArray forward(NDArray pixels, NDArray text, Probe probe) {
         long batch = pixels.getShape().get(0);
         long w = config.encoder().width();
         long patches = (long) config.encoderGrid() * config.encoderGrid();
@@ -60,15 +83,25 @@ final class TiTokEncoder {
         NDArray x = patchEmbed.apply(pixels).reshape(batch, w, patches).transpose(0, 2, 1);  // row-major (y, x)
         NDArray cls = classEmbedding.expandDims(0).broadcast(batch, 1, w);
         x = cls.concat(x, 1).add(positionalEmbedding);
-        // Summed per call (not once at load) so that training sees the weights as they change.
-        NDArray latentInput = latentTokens.add(latentPositions);
-        x = x.concat(latentInput.expandDims(0).broadcast(batch, n, w), 1);
+        if (latentTokens != null) {
+            // Summed per call (not once at load) so that training sees the weights as they change.
+            NDArray latentInput = latentTokens.add(latentPositions);
+            x = x.concat(latentInput.expandDims(0).broadcast(batch, n, w), 1);
+        }
+        if (textProjection != null) {
+            if (text == null) {
+                throw new IllegalArgumentException("this encoder is caption-conditioned (TexTok mode): a caption is required");
+            }
+            x = x.concat(textProjection.apply(text).add(textPositions), 1);
+        }
         x = lnPre.apply(x);
         for (ResidualAttentionBlock block : blocks) {
             NDArray in = x;
             x = ScopedStep.run(() -> block.apply(in));
         }
-        NDArray latent = lnPost.apply(x.get(":, {}:, :", 1 + patches));  // [B, N, W]
+        // Exactly the N token positions: after the patches for latent tokens, the patches themselves on a grid.
+        long first = config.grid2d() ? 1 : 1 + patches;
+        NDArray latent = lnPost.apply(x.get(":, {}:{}, :", first, first + n));  // [B, N, W]
         probe.record("enc_ln_post", latent);
 
         NDArray asImage = config.legacy()

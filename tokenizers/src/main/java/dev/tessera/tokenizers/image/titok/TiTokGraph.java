@@ -35,9 +35,13 @@ public final class TiTokGraph {
         decoder = new TiTokDecoder(config, weights);
     }
 
-    /** Pixels [B, 3, S, S] in [0, 1] → latents [B, C, 1, N]. */
-    public NDArray encode(NDArray pixels) {
-        return encoder.forward(pixels, Probe.NONE);
+    /**
+     * Pixels [B, 3, S, S] in [0, 1] → latents [B, C, 1, N].
+     *
+     * @param text caption states [B, L, D] for a TexTok-mode encoder, else null
+     */
+    public NDArray encode(NDArray pixels, NDArray text) {
+        return encoder.forward(pixels, text, Probe.NONE);
     }
 
     public Quantized quantize(NDArray latents) {
@@ -49,8 +53,8 @@ public final class TiTokGraph {
         return quantizer.indices(latents);
     }
 
-    /** Tokens [B, C, 1, N] → RGB [B, 3, S, S], not clamped. */
-    public NDArray decode(NDArray tokens) {
-        return decoder.forward(tokens, Probe.NONE);
+    /** Tokens [B, C, 1, N] → RGB [B, 3, S, S], not clamped; {@code text} as for {@link #encode}, for any text-conditioned decoder. */
+    public NDArray decode(NDArray tokens, NDArray text) {
+        return decoder.forward(tokens, text, Probe.NONE);
     }
 }

@@ -97,10 +97,20 @@ public final class TiTokRandomCheckpoint {
         long n = c.numLatentTokens();
         long we = c.encoder().width();
         long ge = c.encoderGrid();
-        s.put("latent_tokens", shape(n, we));
+        TiTokConfig.TextBranch text = c.text();
+        if (!c.grid2d()) {
+            s.put("latent_tokens", shape(n, we));
+        }
         s.put("encoder.class_embedding", shape(1, we));
         s.put("encoder.positional_embedding", shape(ge * ge + 1, we));
-        s.put("encoder.latent_token_positional_embedding", shape(n, we));
+        if (!c.grid2d()) {
+            s.put("encoder.latent_token_positional_embedding", shape(n, we));
+        }
+        if (text != null && text.encoder()) {
+            s.put("encoder.text_guidance_proj.weight", shape(we, text.embedDim()));
+            s.put("encoder.text_guidance_proj.bias", shape(we));
+            s.put("encoder.text_guidance_positional_embedding", shape(text.contextLength(), we));
+        }
         s.put("encoder.patch_embed.weight", shape(we, 3, c.encoderPatchSize(), c.encoderPatchSize()));
         s.put("encoder.patch_embed.bias", shape(we));
         norm(s, "encoder.ln_pre", we);
@@ -113,8 +123,15 @@ public final class TiTokRandomCheckpoint {
         long gd = c.decoderGrid();
         s.put("decoder.class_embedding", shape(1, wd));
         s.put("decoder.positional_embedding", shape(gd * gd + 1, wd));
-        s.put("decoder.mask_token", shape(1, 1, wd));
-        s.put("decoder.latent_token_positional_embedding", shape(n, wd));
+        if (!c.grid2d()) {
+            s.put("decoder.mask_token", shape(1, 1, wd));
+            s.put("decoder.latent_token_positional_embedding", shape(n, wd));
+        }
+        if (text != null) {
+            s.put("decoder.text_guidance_proj.weight", shape(wd, text.embedDim()));
+            s.put("decoder.text_guidance_proj.bias", shape(wd));
+            s.put("decoder.text_guidance_positional_embedding", shape(text.contextLength(), wd));
+        }
         s.put("decoder.decoder_embed.weight", shape(wd, c.tokenSize()));
         s.put("decoder.decoder_embed.bias", shape(wd));
         norm(s, "decoder.ln_pre", wd);

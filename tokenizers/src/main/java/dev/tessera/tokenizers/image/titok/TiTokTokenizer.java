@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.tokenizers.image.CaptionEncoder;
 import dev.tessera.tokenizers.image.ImageTokenizer;
 import dev.tessera.tokenizers.nn.NamedWeights;
 import dev.tessera.tokenizers.weights.MalformedWeightsException;
@@ -26,8 +27,9 @@ import java.util.function.Function;
  * TiTok ("An Image is Worth 32 Tokens", bytedance/1d-tokenizer) on DJL NDArray ops with the
  * PyTorch engine, loaded from an official checkpoint: {@code config.json} (hub OmegaConf schema
  * or the explicit fixture form) and {@code model.safetensors} with the official state_dict names.
- * Covers the two-stage decoder (L-32, B-64, S-128) and the single-stage one (VQ-8k, VAE,
- * TA-TiTok without text). All weights live on one {@link NDManager}; each call is one batched
+ * Covers the two-stage decoder (L-32, B-64, S-128), the single-stage one (VQ-8k, VAE), the
+ * caption-conditioned ones (TA-TiTok's decoder text branch, TexTok mode's encoder one, reading
+ * captions through a {@link CaptionEncoder}) and the 2D-grid baseline layout. All weights live on one {@link NDManager}; each call is one batched
  * forward pass whose temporaries are freed when it returns. Safe for concurrent calls.
  */
 public final class TiTokTokenizer implements ImageTokenizer {
@@ -41,18 +43,20 @@ public final class TiTokTokenizer implements ImageTokenizer {
     private final TiTokEncoder encoder;
     private final VectorQuantizer quantizer;   // null in VAE mode
     private final TiTokDecoder decoder;
+    private final CaptionEncoder captionEncoder;   // null for a model without text conditioning
     private final long parameterCount;
     private volatile boolean closed;
 
-    private TiTokTokenizer(String name, TiTokConfig config, NDManager manager, NamedWeights weights)
-            throws MalformedWeightsException {
+    private TiTokTokenizer(String name, TiTokConfig config, NDManager manager, NamedWeights weights,
+                           CaptionEncoder captionEncoder) throws MalformedWeightsException {
         this.name = name;
+        this.captionEncoder = captionEncoder;
         this.config = config;
         this.manager = manager;
         this.encoder = new TiTokEncoder(config, weights);
         this.quantizer = config.quantizeMode() == TiTokConfig.QuantizeMode.VQ ? new VectorQuantizer(config, weights) : null;
         this.decoder = new TiTokDecoder(config, weights);
-        weights.requireAllTaken(IGNORABLE, " (a TA-TiTok text branch or another variant this port does not cover?)");
+        weights.requireAllTaken(IGNORABLE, " (a variant this port does not cover?)");
         this.parameterCount = weights.parameterCount();
     }
 
@@ -62,6 +66,14 @@ public final class TiTokTokenizer implements ImageTokenizer {
      * @param device "auto" (CUDA when PyTorch sees a GPU, else CPU), "cpu", "gpu" or "gpu:N"
      */
     public static TiTokTokenizer load(Path modelDir, String device) throws IOException {
+        return load(modelDir, device, CaptionEncoder.Resolver.serviceLoader());
+    }
+
+    /**
+     * As {@link #load(Path, String)}, with the text model of a caption-conditioned checkpoint
+     * taken from {@code captions} (the service passes the embedding models it already holds).
+     */
+    public static TiTokTokenizer load(Path modelDir, String device, CaptionEncoder.Resolver captions) throws IOException {
         Path configFile = modelDir.resolve("config.json");
         Path weightsFile = modelDir.resolve("model.safetensors");
         if (!Files.isRegularFile(weightsFile)) {
@@ -77,15 +89,35 @@ public final class TiTokTokenizer implements ImageTokenizer {
         Device target = chooseDevice(device);
         try (SafetensorsFile file = SafetensorsFile.open(weightsFile)) {
             TiTokConfig config = TiTokConfig.read(configFile, file);
+            CaptionEncoder text = config.textConditioned() ? captionEncoder(config.text(), captions, configFile) : null;
             NDManager manager = NDManager.newBaseManager(target, "PyTorch");
             try {
                 String name = modelDir.getFileName() == null ? "titok" : modelDir.getFileName().toString();
-                return new TiTokTokenizer(name, config, manager, new NamedWeights(file, manager));
+                return new TiTokTokenizer(name, config, manager, new NamedWeights(file, manager), text);
             } catch (IOException | RuntimeException e) {
                 manager.close();
                 throw e;
             }
         }
+    }
+
+    private static CaptionEncoder captionEncoder(TiTokConfig.TextBranch text, CaptionEncoder.Resolver captions,
+                                                 Path configFile) throws IOException {
+        String wanted = text.textEncoder();
+        if (wanted == null) {
+            throw new dev.tessera.tokenizers.weights.ModelConfigException(configFile, "the model reads captions ("
+                    + text.contextLength() + " × " + text.embedDim() + " text states) but names no text_encoder; "
+                    + (text.embedDim() == 768 ? "a TA-TiTok checkpoint needs a CLIP ViT-L/14-336 text tower, which is "
+                    + "not installed" : "add \"text_encoder\" to config.json"));
+        }
+        CaptionEncoder encoder = captions.resolve(wanted).orElseThrow(() -> new dev.tessera.tokenizers.weights
+                .ModelConfigException(configFile, "the model reads captions with the text model '" + wanted
+                + "', which is not available"));
+        if (encoder.dimension() != text.embedDim()) {
+            throw new dev.tessera.tokenizers.weights.ModelConfigException(configFile, "text model " + wanted + " has "
+                    + encoder.dimension() + "-d token states but the model was trained on " + text.embedDim() + "-d ones");
+        }
+        return encoder;
     }
 
     /** "auto" (CUDA when PyTorch sees a GPU, else CPU), "cpu", "gpu" or "gpu:N". */
@@ -144,24 +176,81 @@ public final class TiTokTokenizer implements ImageTokenizer {
     }
 
     @Override
+    public Captions captions() {
+        TiTokConfig.TextBranch text = config.text();
+        return text == null ? Captions.NONE : text.encoder() ? Captions.ENCODER_AND_DECODER : Captions.DECODER;
+    }
+
+    @Override
+    public String captionEncoder() {
+        return captionEncoder == null ? null : captionEncoder.name();
+    }
+
+    @Override
     public int[][] tokenize(List<float[]> images) {
+        return tokenize(images, null);
+    }
+
+    @Override
+    public int[][] tokenize(List<float[]> images, List<String> captions) {
         requireDiscrete();
+        boolean needed = captions() == Captions.ENCODER_AND_DECODER;
+        checkCaptions(captions, images.size(), needed, "tokenize");
         if (images.isEmpty()) {
             return new int[0][];
         }
         return run(call -> {
-            NDArray ids = quantizer.indices(encoder.forward(pixels(call, images), Probe.NONE));
+            NDArray text = needed ? textStates(call, captions) : null;
+            NDArray ids = quantizer.indices(encoder.forward(pixels(call, images), text, Probe.NONE));
             return split(ids.toLongArray(), images.size());
         });
     }
 
     @Override
     public List<float[]> detokenize(List<int[]> tokens) {
+        return detokenize(tokens, null);
+    }
+
+    @Override
+    public List<float[]> detokenize(List<int[]> tokens, List<String> captions) {
         requireDiscrete();
+        boolean needed = captions() != Captions.NONE;
+        checkCaptions(captions, tokens.size(), needed, "detokenize");
         if (tokens.isEmpty()) {
             return List.of();
         }
-        return run(call -> splitFloats(decoder.forward(quantizer.lookup(ids(call, tokens)), Probe.NONE), tokens.size()));
+        return run(call -> {
+            NDArray z = quantizer.lookup(ids(call, tokens));
+            return splitFloats(decoder.forward(z, needed ? textStates(call, captions) : null, Probe.NONE), tokens.size());
+        });
+    }
+
+    /** Captions must be given (non-blank) exactly where the model reads them; a model without text refuses them. */
+    private void checkCaptions(List<String> captions, int count, boolean needed, String what) {
+        boolean any = captions != null && captions.stream().anyMatch(c -> c != null);
+        if (captions() == Captions.NONE && any) {
+            throw new IllegalArgumentException("model " + name + " was not trained with captions and does not take one");
+        }
+        if (!needed) {
+            return;
+        }
+        if (captions == null || captions.size() != count) {
+            throw new IllegalArgumentException("model " + name + " was trained with captions: " + what
+                    + " needs one caption per image");
+        }
+        for (int i = 0; i < captions.size(); i++) {
+            if (captions.get(i) == null || captions.get(i).isBlank()) {
+                throw new IllegalArgumentException("model " + name + " was trained with captions: " + what
+                        + " needs a non-empty caption" + (count > 1 ? " for item " + i : ""));
+            }
+        }
+    }
+
+    private NDArray textStates(NDManager call, List<String> captions) {
+        TiTokConfig.TextBranch text = config.text();
+        List<float[]> states = captionEncoder.encode(captions, text.contextLength());
+        return call.create(concat(states, text.contextLength() * text.embedDim(), "caption states"),
+                new Shape(captions.size(), text.contextLength(), text.embedDim()));
     }
 
     /**
@@ -172,7 +261,8 @@ public final class TiTokTokenizer implements ImageTokenizer {
         if (images.isEmpty()) {
             return List.of();
         }
-        return run(call -> splitFloats(continuous(encoder.forward(pixels(call, images), Probe.NONE)), images.size()));
+        requireNoText();
+        return run(call -> splitFloats(continuous(encoder.forward(pixels(call, images), null, Probe.NONE)), images.size()));
     }
 
     /** Decodes continuous tokens, per image [C, 1, N] flattened (C = token size), as the reference {@code decode}. */
@@ -180,11 +270,12 @@ public final class TiTokTokenizer implements ImageTokenizer {
         if (latents.isEmpty()) {
             return List.of();
         }
+        requireNoText();
         int c = config.tokenSize();
         int n = config.numLatentTokens();
         return run(call -> {
             NDArray z = call.create(concat(latents, c * n, "latent"), new Shape(latents.size(), c, 1, n));
-            return splitFloats(decoder.forward(z, Probe.NONE), latents.size());
+            return splitFloats(decoder.forward(z, null, Probe.NONE), latents.size());
         });
     }
 
@@ -204,9 +295,10 @@ public final class TiTokTokenizer implements ImageTokenizer {
      * (VQ only) and the token ids. Same code path as {@link #tokenize}.
      */
     public Trace encodeTrace(List<float[]> images) {
+        requireNoText();
         Map<String, List<float[]>> stages = new LinkedHashMap<>();
         int[][] ids = run(call -> {
-            NDArray latents = encoder.forward(pixels(call, images), recorder(stages, images.size()));
+            NDArray latents = encoder.forward(pixels(call, images), null, recorder(stages, images.size()));
             if (quantizer == null) {
                 return null;
             }
@@ -223,11 +315,12 @@ public final class TiTokTokenizer implements ImageTokenizer {
      */
     public Trace decodeTrace(List<int[]> tokens) {
         requireDiscrete();
+        requireNoText();
         Map<String, List<float[]>> stages = new LinkedHashMap<>();
         run(call -> {
             NDArray z = quantizer.lookup(ids(call, tokens));
             stages.put("quantized", splitFloats(z, tokens.size()));
-            return decoder.forward(z, recorder(stages, tokens.size()));
+            return decoder.forward(z, null, recorder(stages, tokens.size()));
         });
         return new Trace(Collections.unmodifiableMap(stages), tokens.toArray(new int[0][]));
     }
@@ -253,6 +346,12 @@ public final class TiTokTokenizer implements ImageTokenizer {
             return latents.get(":, :{}", config.tokenSize());   // mean; the log-variance half is dropped
         }
         return latents;
+    }
+
+    private void requireNoText() {
+        if (config.textConditioned()) {
+            throw new UnsupportedOperationException(name + " reads captions; use tokenize / detokenize with captions");
+        }
     }
 
     private void requireDiscrete() {

@@ -62,7 +62,7 @@ class TiTokTokenizerTest {
         assertThatThrownBy(() -> TiTokTokenizer.load(empty, "cpu"))
                 .isInstanceOf(NoSuchFileException.class).hasMessageContaining("convert it once with Python");
 
-        // The single-stage fixture plus one tensor this architecture does not have (a TA-TiTok text projection, say).
+        // The single-stage fixture plus one tensor this architecture does not have.
         Path fixture = Fixtures.dir(TiTokFixtureTest.SINGLE_STAGE);
         Path extra = Files.createDirectories(dir.resolve("extra"));
         Files.copy(fixture.resolve("config.json"), extra.resolve("config.json"));
@@ -77,12 +77,12 @@ class TiTokTokenizerTest {
         try (TiTokTokenizer ok = TiTokTokenizer.load(extra, "cpu")) {
             assertThat(ok.parameterCount()).isEqualTo(loadParameters(fixture));
         }
-        writer.add("decoder.text_guidance_proj.weight", new long[] {64, 8}, new float[512]);
+        writer.add("decoder.style_adapter.weight", new long[] {64, 8}, new float[512]);
         writer.write(extra.resolve("model.safetensors"));
         assertThatThrownBy(() -> TiTokTokenizer.load(extra, "cpu"))
                 .isInstanceOf(MalformedWeightsException.class)
                 .hasMessageContaining("not used by this architecture")
-                .hasMessageContaining("decoder.text_guidance_proj.weight");
+                .hasMessageContaining("decoder.style_adapter.weight");
     }
 
     private static long loadParameters(Path fixture) throws IOException {

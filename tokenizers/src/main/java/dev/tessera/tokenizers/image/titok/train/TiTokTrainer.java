@@ -185,20 +185,31 @@ public final class TiTokTrainer implements AutoCloseable {
         return manager.getDevice().toString();
     }
 
-    /** One optimisation step on a batch of CHW [0, 1] images, concatenated. */
+    /** One optimisation step on a batch of CHW [0, 1] images, concatenated (a model without text). */
     public StepLoss step(float[] pixels, int batch) {
+        return step(pixels, null, batch);
+    }
+
+    /**
+     * One optimisation step on a batch of CHW [0, 1] images, concatenated, with their caption
+     * states ({@code [B, L, D]} concatenated, from the model's {@link dev.tessera.tokenizers.image.CaptionEncoder})
+     * for a text-conditioned model, else null.
+     */
+    public StepLoss step(float[] pixels, float[] captionStates, int batch) {
         int s = config.imageSize();
         try (NDManager call = manager.newSubManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray x = call.create(pixels, new Shape(batch, 3, s, s));
+            NDArray text = textStates(call, captionStates, batch);
+            NDArray encoderText = config.textConditioned() && config.text().encoder() ? text : null;
             float total;
             float reconstruction;
             float quantizer;
             NDArray ids;
             NDArray latents;
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                TiTokGraph.Quantized q = graph.quantize(graph.encode(x));
-                NDArray rec = graph.decode(q.straightThrough()).sub(x).square().mean();
+                TiTokGraph.Quantized q = graph.quantize(graph.encode(x, encoderText));
+                NDArray rec = graph.decode(q.straightThrough(), text).sub(x).square().mean();
                 NDArray codebookLoss = q.zq().sub(q.z().stopGradient()).square().mean();
                 NDArray commitment = q.z().sub(q.zq().stopGradient()).square().mean().mul(hyper.commitmentCost());
                 NDArray quant = codebookLoss.add(commitment);
@@ -221,6 +232,21 @@ public final class TiTokTrainer implements AutoCloseable {
             }
             return new StepLoss(total, reconstruction, quantizer, replaced);
         }
+    }
+
+    private NDArray textStates(NDManager call, float[] captionStates, int batch) {
+        if (!config.textConditioned()) {
+            if (captionStates != null) {
+                throw new IllegalArgumentException("this model has no text branch; train it without captions");
+            }
+            return null;
+        }
+        TiTokConfig.TextBranch t = config.text();
+        if (captionStates == null || captionStates.length != batch * t.contextLength() * t.embedDim()) {
+            throw new IllegalArgumentException("a text-conditioned model needs " + t.contextLength() + " × "
+                    + t.embedDim() + " caption states per image");
+        }
+        return call.create(captionStates, new Shape(batch, t.contextLength(), t.embedDim()));
     }
 
     /** Adam with bias correction, in place, gradients zeroed afterwards (called with grad mode off). */
@@ -272,6 +298,11 @@ public final class TiTokTrainer implements AutoCloseable {
 
     /** Token ids of CHW [0, 1] images with the current weights, the computation of TiTokTokenizer.tokenize. */
     public int[][] tokenize(List<float[]> images) {
+        return tokenize(images, null);
+    }
+
+    /** As {@link #tokenize(List)}, with caption states [B, L, D] concatenated for a TexTok-mode encoder. */
+    public int[][] tokenize(List<float[]> images, float[] captionStates) {
         int s = config.imageSize();
         int per = 3 * s * s;
         float[] all = new float[images.size() * per];
@@ -281,7 +312,9 @@ public final class TiTokTrainer implements AutoCloseable {
         try (NDManager call = manager.newSubManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray x = call.create(all, new Shape(images.size(), 3, s, s));
-            long[] flat = graph.indices(graph.encode(x)).toLongArray();
+            NDArray text = textStates(call, captionStates, images.size());
+            NDArray encoderText = config.textConditioned() && config.text().encoder() ? text : null;
+            long[] flat = graph.indices(graph.encode(x, encoderText)).toLongArray();
             int n = config.numLatentTokens();
             int[][] out = new int[images.size()][n];
             for (int i = 0; i < flat.length; i++) {
@@ -351,7 +384,12 @@ public final class TiTokTrainer implements AutoCloseable {
     /** config.json in the explicit schema TiTokConfig.read accepts (custom sizes have no hub name). */
     public static String configJson(TiTokConfig c) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("model_type", "titok single-stage vq, trained by tessera");
+        root.put("model_type", c.grid2d() ? "2d-grid vq (titok blocks), trained by tessera"
+                : c.textConditioned() ? "textok-mode titok single-stage vq, trained by tessera"
+                : "titok single-stage vq, trained by tessera");
+        if (c.grid2d()) {
+            root.put("token_layout", "grid");
+        }
         root.put("image_size", c.imageSize());
         root.put("patch_size", c.encoderPatchSize());
         root.put("num_latent_tokens", c.numLatentTokens());
@@ -363,6 +401,12 @@ public final class TiTokTrainer implements AutoCloseable {
         q.put("token_size", c.tokenSize());
         q.put("use_l2_norm", c.useL2Norm());
         root.put("quantizer", q);
+        if (c.textConditioned()) {
+            root.put("text_encoder", c.text().textEncoder());
+            root.put("text_context_length", c.text().contextLength());
+            root.put("text_embed_dim", c.text().embedDim());
+            root.put("text_in_encoder", c.text().encoder());
+        }
         root.put("is_legacy", false);
         root.put("finetune_decoder", false);
         root.put("input_range", "[0,1] float32 RGB, CHW, no mean/std normalisation");

@@ -1,6 +1,7 @@
 package dev.tessera.tokenizers.image.titok.train;
 
 import ai.djl.Device;
+import dev.tessera.tokenizers.image.CaptionEncoder;
 import dev.tessera.tokenizers.image.ImagePreprocessor;
 import dev.tessera.tokenizers.image.titok.TiTokConfig;
 import dev.tessera.tokenizers.image.titok.TiTokTokenizer;
@@ -36,6 +37,11 @@ public final class TrainCommand {
               --codebook K         codebook rows (default 1024)
               --token-size C       channels per token (default 16)
               --l2-norm            l2-normalised codebook lookup
+              --captions           condition encoder and decoder on each image's caption (TexTok mode),
+                                   read from captions.tsv beside the images ("<file>\t<caption>")
+              --text-encoder NAME  text model for captions (default bge-small-en-v1.5)
+              --text-length L      caption token states kept, padded with zero rows (default 16)
+              --layout grid        the 2D-grid baseline: one token per patch, (image/patch)² tokens
               --reinit-every N     replace codebook rows unused over N steps (default 100, 0 = never)
               --checkpoint-every N (default 500)  --log-every N (default 10)
               --device auto|cpu|gpu  --seed S (default 0)""";
@@ -54,8 +60,8 @@ public final class TrainCommand {
         Map<String, String> o = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("--l2-norm")) {
-                o.put("l2-norm", "true");
+            if (a.equals("--l2-norm") || a.equals("--captions")) {
+                o.put(a.substring(2), "true");
             } else if (a.startsWith("--") && i + 1 < args.length) {
                 o.put(a.substring(2), args[++i]);
             } else {
@@ -86,6 +92,15 @@ public final class TrainCommand {
         }
         batch = Math.min(batch, files.size());
         Dataset dataset = new Dataset(files, imageSize, hyper.seed());
+        boolean captions = o.containsKey("captions");
+        if (captions) {
+            try {
+                dataset.readCaptions();
+            } catch (IllegalArgumentException e) {
+                err.println(e.getMessage());
+                return 1;
+            }
+        }
         int stepsPerEpoch = (files.size() + batch - 1) / batch;
         long totalSteps = o.containsKey("steps") ? Long.parseLong(o.get("steps"))
                 : (long) integer(o, "epochs", 10) * stepsPerEpoch;
@@ -107,13 +122,38 @@ public final class TrainCommand {
             TiTokConfig.Transformer vit = new TiTokConfig.Transformer(width, integer(o, "layers", 4), heads,
                     4 * width, 1e-5f);
             int patch = integer(o, "patch", 8);
+            boolean grid = o.getOrDefault("layout", "1d").equals("grid");
+            if (grid && captions) {
+                err.println("--layout grid is the text-free 2D baseline; drop --captions");
+                return 2;
+            }
+            TiTokConfig.TextBranch text = captions ? new TiTokConfig.TextBranch(integer(o, "text-length", 16),
+                    textEncoder(o).dimension(), true, textEncoder(o).name()) : null;
             TiTokConfig config = new TiTokConfig(imageSize, patch, patch, integer(o, "tokens", 0), vit, vit,
                     TiTokConfig.QuantizeMode.VQ, integer(o, "codebook", 1024), integer(o, "token-size", 16),
-                    o.containsKey("l2-norm"), false, null);
+                    o.containsKey("l2-norm"), false, null, text,
+                    grid ? TiTokConfig.TokenLayout.GRID_2D : TiTokConfig.TokenLayout.LATENT_1D);
             trainer = TiTokTrainer.create(config, hyper, device);
         }
+        if (trainer.config().textConditioned() != captions) {
+            err.println("the checkpoint " + (captions ? "has no text branch; drop --captions" : "reads captions; add --captions"));
+            trainer.close();
+            return 2;
+        }
+        if (captions) {
+            TiTokConfig.TextBranch t = trainer.config().text();
+            CaptionEncoder encoder = CaptionEncoder.Resolver.serviceLoader().resolve(t.textEncoder()).orElse(null);
+            if (encoder == null || encoder.dimension() != t.embedDim()) {
+                err.println("text model " + t.textEncoder() + " (" + t.embedDim() + "-d) is not available");
+                trainer.close();
+                return 1;
+            }
+            dataset.encodeCaptions(encoder, t.contextLength());
+        }
         try (trainer) {
-            err.printf(Locale.ROOT, "training TiTok %d px, %d tokens, codebook %d on %s: %d images, batch %d, %d steps%n",
+            err.printf(Locale.ROOT, "training %s %d px, %d tokens, codebook %d on %s: %d images, batch %d, %d steps%n",
+                    trainer.config().grid2d() ? "2D-grid VQ" : trainer.config().textConditioned()
+                            ? "TiTok (TexTok mode, captions by " + trainer.config().text().textEncoder() + ")" : "TiTok",
                     trainer.config().imageSize(), trainer.config().numLatentTokens(), trainer.config().codebookSize(),
                     trainer.device(), files.size(), batch, totalSteps);
             long started = System.nanoTime();
@@ -126,7 +166,8 @@ public final class TrainCommand {
                 for (int i = 0; i < picks.length; i++) {
                     System.arraycopy(dataset.image(picks[i]), 0, pixels, i * 3 * s * s, 3 * s * s);
                 }
-                TiTokTrainer.StepLoss loss = trainer.step(pixels, picks.length);
+                TiTokTrainer.StepLoss loss = trainer.step(pixels, captions ? dataset.captionStates(picks) : null,
+                        picks.length);
                 long done = trainer.step();
                 if (!Float.isFinite(loss.total())) {
                     err.println("loss is not finite at step " + done + "; lower --lr");
@@ -150,6 +191,17 @@ public final class TrainCommand {
                     + trainer.step());
         }
         return 0;
+    }
+
+    private static CaptionEncoder cachedEncoder;
+
+    private static CaptionEncoder textEncoder(Map<String, String> o) {
+        if (cachedEncoder == null) {
+            String name = o.getOrDefault("text-encoder", "bge-small-en-v1.5");
+            cachedEncoder = CaptionEncoder.Resolver.serviceLoader().resolve(name).orElseThrow(
+                    () -> new IllegalArgumentException("text model '" + name + "' is not available"));
+        }
+        return cachedEncoder;
     }
 
     private static int integer(Map<String, String> o, String key, int fallback) {
@@ -185,6 +237,9 @@ public final class TrainCommand {
         private final boolean caching;
         private long orderEpoch = -1;
         private List<Integer> order;
+        private List<String> captions;
+        private final Map<String, float[]> captionStates = new HashMap<>();
+        private int stateWidth;
 
         Dataset(List<Path> files, int size, long seed) {
             this.files = files;
@@ -212,6 +267,59 @@ public final class TrainCommand {
                 picks[i] = order.get(first + i);
             }
             return picks;
+        }
+
+        /** Caption per file from captions.tsv in its folder; every image needs one. */
+        void readCaptions() throws IOException {
+            Map<Path, Map<String, String>> byDir = new HashMap<>();
+            captions = new ArrayList<>(files.size());
+            for (Path f : files) {
+                Path dir = f.toAbsolutePath().getParent();
+                Map<String, String> table = byDir.get(dir);
+                if (table == null) {
+                    table = new HashMap<>();
+                    Path tsv = dir.resolve("captions.tsv");
+                    if (Files.isRegularFile(tsv)) {
+                        for (String line : Files.readAllLines(tsv)) {
+                            int tab = line.indexOf('\t');
+                            if (tab > 0 && !line.substring(tab + 1).isBlank()) {
+                                table.put(line.substring(0, tab), line.substring(tab + 1).strip());
+                            }
+                        }
+                    }
+                    byDir.put(dir, table);
+                }
+                String caption = table.get(f.getFileName().toString());
+                if (caption == null) {
+                    throw new IllegalArgumentException("--captions: no caption for " + f + " in " + dir.resolve("captions.tsv"));
+                }
+                captions.add(caption);
+            }
+        }
+
+        /** Token states per distinct caption, computed once (the text model is frozen). */
+        void encodeCaptions(CaptionEncoder encoder, int length) {
+            List<String> distinct = captions.stream().distinct().toList();
+            stateWidth = length * encoder.dimension();
+            for (int from = 0; from < distinct.size(); from += 64) {
+                List<String> part = distinct.subList(from, Math.min(distinct.size(), from + 64));
+                List<float[]> states = encoder.encode(part, length);
+                for (int i = 0; i < part.size(); i++) {
+                    captionStates.put(part.get(i), states.get(i));
+                }
+            }
+        }
+
+        float[] captionStates(int[] picks) {
+            float[] out = new float[picks.length * stateWidth];
+            for (int i = 0; i < picks.length; i++) {
+                System.arraycopy(captionStates.get(captions.get(picks[i])), 0, out, i * stateWidth, stateWidth);
+            }
+            return out;
+        }
+
+        String caption(int index) {
+            return captions.get(index);
         }
 
         float[] image(int index) throws IOException {
