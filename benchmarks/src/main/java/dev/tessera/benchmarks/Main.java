@@ -7,6 +7,7 @@ import dev.tessera.benchmarks.ingest.IngestBenchmark;
 import dev.tessera.benchmarks.load.LoadBenchmark;
 import dev.tessera.benchmarks.rag.RagEvaluation;
 import dev.tessera.benchmarks.rag.RagLatencyBenchmark;
+import dev.tessera.benchmarks.titok.ReconstructionEvaluation;
 import dev.tessera.benchmarks.titok.TiTokBenchmark;
 import dev.tessera.benchmarks.vectors.VectorBenchmark;
 import java.util.List;
@@ -20,6 +21,7 @@ public final class Main {
               bench ingest --dataset DIR [--docs N] [--model NAME]
               bench vectors --dataset DIR [--dataset DIR2] [--sizes 10000,100000] [--queries 1000] [--cache DIR]
               bench titok [--fixture DIR] [--variant s128] [--seconds 20]
+              eval titok --data DIR --models NAME=DIR,... [--baseline NAME] [--figure F.png] [--limit N]
               eval rag --dataset DIR [--budgets 64,128,256,512,1024] [--questions 300] [--k 20] [--plot FILE.svg]
                        [--strategies topk,crag,refrag] [--refrag-variants "sent=0.5:idf=1;..."]
               bench rag-http --dataset DIR [--questions 200] [--k 20] [--budget 256] [--jar services/target/tessera.jar]
@@ -39,6 +41,7 @@ public final class Main {
                 case "bench ingest" -> IngestBenchmark.run(args);
                 case "bench vectors" -> VectorBenchmark.run(args);
                 case "bench titok" -> TiTokBenchmark.run(args);
+                case "eval titok" -> ReconstructionEvaluation.run(args);
                 case "eval rag" -> RagEvaluation.run(args);
                 case "bench rag-http" -> RagLatencyBenchmark.run(args);
                 case "bench load" -> status = LoadBenchmark.run(args);

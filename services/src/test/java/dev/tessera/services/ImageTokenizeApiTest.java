@@ -130,6 +130,10 @@ class ImageTokenizeApiTest {
         assertThat(byName.get("titok-tiny").get("kind").asString()).isEqualTo("image-tokenizer");
         assertThat(byName.get("titok-tiny").get("parameters").asLong()).isPositive();
         assertThat(byName.get("titok-tiny").get("device").asString()).startsWith("cpu");
+        // The installed fixture folder named titok-tiny replaces the bundled model of that name.
+        assertThat(byName.get("titok-tiny").get("source").asString()).isEqualTo("installed");
+        assertThat(byName.get("titok-tiny").get("captions").asString()).isEqualTo("none");
+        assertThat(byName.get("textok-tiny").get("source").asString()).isEqualTo("bundled");
         assertThat(byName.get("titok-truncated").get("status").asString()).isEqualTo("unavailable");
         assertThat(byName.get("titok-truncated").get("problem").asString())
                 .contains(Path.of("titok-truncated", "model.safetensors").toString());

@@ -51,14 +51,21 @@ public final class TesseraServer implements AutoCloseable {
     private final Path dataDir;
 
     private TesseraServer(Path dataDir, String... extraArgs) {
+        this(dataDir, true, extraArgs);
+    }
+
+    private TesseraServer(Path dataDir, boolean installTestModels, String... extraArgs) {
         System.setProperty("ai.djl.offline", "true");
         this.dataDir = dataDir;
-        installModels(dataDir.resolve("models"));
-        installTargetModels(dataDir.resolve("models"));
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
-                "--tessera.data-dir=" + dataDir,
-                "--tessera.images.default-model=titok-tiny",
+                "--tessera.data-dir=" + dataDir));
+        if (installTestModels) {
+            installModels(dataDir.resolve("models"));
+            installTargetModels(dataDir.resolve("models"));
+            args.add("--tessera.images.default-model=titok-tiny");
+        }
+        args.addAll(List.of(
                 "--tessera.images.max-pixels=" + MAX_IMAGE_PIXELS,
                 "--tessera.limits.max-body-size=" + MAX_BODY_BYTES + "B",
                 "--tessera.limits.max-bulk-size=" + MAX_BULK_BYTES + "B",
@@ -138,6 +145,15 @@ public final class TesseraServer implements AutoCloseable {
     public static TesseraServer startSeparate(String... extraArgs) {
         try {
             return new TesseraServer(Files.createTempDirectory("tessera-api-test-separate"), extraArgs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A server on the embedded defaults with an empty data directory, as {@code ./tessera serve} on a fresh clone; the caller closes it. */
+    public static TesseraServer startBare(String... extraArgs) {
+        try {
+            return new TesseraServer(Files.createTempDirectory("tessera-api-test-bare"), false, extraArgs);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

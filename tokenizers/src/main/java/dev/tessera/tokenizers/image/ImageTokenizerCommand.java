@@ -11,9 +11,11 @@ import java.util.List;
 /**
  * Image tokenization from the command line, without a server:
  * <pre>
- * tokenize-image   --model DIR [--device auto|cpu|gpu] FILE...            one line per file: FILE, tab, ids
- * detokenize-image --model DIR [--device ...] --tokens "3 17 ..." --out OUT.png
+ * tokenize-image   --model DIR [--device auto|cpu|gpu] [--caption TEXT] FILE...   one line per file: FILE, tab, ids
+ * detokenize-image --model DIR [--device ...] [--caption TEXT] --tokens "3 17 ..." --out OUT.png
  * </pre>
+ * {@code --caption} (one for all files) is for models trained with captions; the text model they
+ * name is found on the class path. {@code --model} also takes the name of a bundled model (titok-tiny).
  */
 public final class ImageTokenizerCommand {
 
@@ -25,14 +27,15 @@ public final class ImageTokenizerCommand {
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length == 0 || !(args[0].equals("tokenize-image") || args[0].equals("detokenize-image"))) {
-            err.println("usage: tokenize-image --model DIR [--device D] FILE...");
-            err.println("       detokenize-image --model DIR [--device D] --tokens \"id id ...\" --out FILE.png");
+            err.println("usage: tokenize-image --model DIR [--device D] [--caption TEXT] FILE...");
+            err.println("       detokenize-image --model DIR [--device D] [--caption TEXT] --tokens \"id id ...\" --out FILE.png");
             return 2;
         }
         String model = null;
         String device = "auto";
         String tokens = null;
         String output = null;
+        String caption = null;
         List<String> files = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
@@ -40,6 +43,7 @@ public final class ImageTokenizerCommand {
                 case "--device" -> device = args[++i];
                 case "--tokens" -> tokens = args[++i];
                 case "--out" -> output = args[++i];
+                case "--caption" -> caption = args[++i];
                 default -> files.add(args[i]);
             }
         }
@@ -47,7 +51,13 @@ public final class ImageTokenizerCommand {
             err.println("--model DIR is required (a folder with config.json and model.safetensors)");
             return 2;
         }
-        try (TiTokTokenizer tokenizer = TiTokTokenizer.load(Path.of(model), device)) {
+        Path modelDir = Path.of(model);
+        Path unpacked = null;
+        if (!Files.isDirectory(modelDir) && BundledImageModels.names().contains(model)) {
+            unpacked = Files.createTempDirectory("tessera-model");
+            modelDir = BundledImageModels.extract(model, unpacked);
+        }
+        try (TiTokTokenizer tokenizer = TiTokTokenizer.load(modelDir, device)) {
             if (args[0].equals("tokenize-image")) {
                 if (files.isEmpty()) {
                     err.println("no image files given");
@@ -58,7 +68,7 @@ public final class ImageTokenizerCommand {
                 for (String f : files) {
                     inputs.add(pre.toModelInput(pre.decode(Files.readAllBytes(Path.of(f))), tokenizer.imageSize()));
                 }
-                int[][] ids = tokenizer.tokenize(inputs);
+                int[][] ids = tokenizer.tokenize(inputs, captions(caption, inputs.size()));
                 for (int i = 0; i < files.size(); i++) {
                     out.println(files.get(i) + "\t" + String.join(" ", Arrays.stream(ids[i]).mapToObj(String::valueOf).toList()));
                 }
@@ -69,13 +79,23 @@ public final class ImageTokenizerCommand {
                 return 2;
             }
             int[] ids = Arrays.stream(tokens.trim().split("[\\s,]+")).mapToInt(Integer::parseInt).toArray();
-            float[] image = tokenizer.detokenize(List.of(ids)).getFirst();
+            float[] image = tokenizer.detokenize(List.of(ids), captions(caption, 1)).getFirst();
             Files.write(Path.of(output), ImagePreprocessor.toPng(image, tokenizer.imageSize()));
             out.println("wrote " + output);
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 1;
+        } finally {
+            if (unpacked != null) {
+                for (Path p : Files.walk(unpacked).sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
+    }
+
+    private static List<String> captions(String caption, int count) {
+        return caption == null ? null : java.util.Collections.nCopies(count, caption);
     }
 }

@@ -187,6 +187,11 @@ public final class TrainCommand {
             }
             trainer.saveCheckpoint(checkpoint);
             trainer.saveModel(outDir);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long ran = trainer.step() - firstStep;
+            if (ran > 0) {
+                err.printf(Locale.ROOT, "done: %d steps in %s (%.1f img/s)%n", ran, duration(seconds), ran * batch / seconds);
+            }
             out.println("model written to " + outDir.toAbsolutePath() + " (config.json, model.safetensors), step "
                     + trainer.step());
         }
