@@ -90,6 +90,11 @@ public final class TrainCommand {
             err.println("no PNG or JPEG files under " + data);
             return 1;
         }
+        files = Dataset.readable(files, imageSize, err);
+        if (files.isEmpty()) {
+            err.println("none of the images under " + data + " can be read");
+            return 1;
+        }
         batch = Math.min(batch, files.size());
         Dataset dataset = new Dataset(files, imageSize, hyper.seed());
         boolean captions = o.containsKey("captions");
@@ -272,6 +277,34 @@ public final class TrainCommand {
                 picks[i] = order.get(first + i);
             }
             return picks;
+        }
+
+        /**
+         * The files that decode within the pixel limit; the others (corrupt, oversized, not really
+         * an image) are named on {@code err} and left out, so one bad file does not end a long run.
+         * Decodes every file once, with a progress line every 1000.
+         */
+        static List<Path> readable(List<Path> files, int size, PrintStream err) {
+            ImagePreprocessor pre = new ImagePreprocessor(100_000_000L);
+            List<Path> ok = new ArrayList<>(files.size());
+            int skipped = 0;
+            for (int i = 0; i < files.size(); i++) {
+                Path f = files.get(i);
+                try {
+                    pre.toModelInput(pre.decode(Files.readAllBytes(f)), size);
+                    ok.add(f);
+                } catch (IOException | IllegalArgumentException e) {
+                    skipped++;
+                    err.println("skipping " + f + ": " + e.getMessage());
+                }
+                if ((i + 1) % 1000 == 0) {
+                    err.printf(Locale.ROOT, "checked %d/%d images%n", i + 1, files.size());
+                }
+            }
+            if (skipped > 0) {
+                err.printf(Locale.ROOT, "%d of %d images left out%n", skipped, files.size());
+            }
+            return ok;
         }
 
         /** Caption per file from captions.tsv in its folder; every image needs one. */
