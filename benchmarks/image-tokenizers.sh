@@ -46,5 +46,6 @@ fi
 if [[ "$ONLY" != fashion ]]; then
   [[ -d data/images/openclipart/heldout ]] || scripts/prepare-image-data.sh --source openclipart
   train oc-titok-32 openclipart 32 6 & train oc-textok-32 openclipart 32 6 --captions & wait
-  ./tessera eval titok --data data/images/openclipart/heldout --models "titok-32=$OUT/oc-titok-32,textok-32=$OUT/oc-textok-32" | tee "$OUT/eval-openclipart.txt"
+  ./tessera eval titok --data data/images/openclipart/heldout --models "titok-32=$OUT/oc-titok-32,textok-32=$OUT/oc-textok-32" \
+    --figure docs/textok-openclipart.png | tee "$OUT/eval-openclipart.txt"
 fi

@@ -84,6 +84,8 @@ public final class ReconstructionEvaluation {
         int figureImages = args.getInt("figure-images", 8);
         ImagePreprocessor pre = new ImagePreprocessor(100_000_000L);
         List<float[]> originals = new ArrayList<>();
+        int evaluated;
+        int leftOut;
         try {
             for (Map.Entry<String, Path> m : models.entrySet()) {
                 ImageTokenizer t = TiTokTokenizer.load(m.getValue(), "cpu");
@@ -97,10 +99,21 @@ public final class ReconstructionEvaluation {
             }
             List<float[]> inputs = new ArrayList<>(files.size());
             List<String> texts = new ArrayList<>(files.size());
+            int skipped = 0;
             for (Path f : files) {
-                inputs.add(pre.toModelInput(pre.decode(Files.readAllBytes(f)), size));
-                texts.add(captions.get(f));
+                try {
+                    inputs.add(pre.toModelInput(pre.decode(Files.readAllBytes(f)), size));
+                    texts.add(captions.get(f));
+                } catch (IllegalArgumentException e) {   // corrupt or over the pixel limit: as train titok does
+                    skipped++;
+                    System.err.println("skipping " + f + ": " + e.getMessage());
+                }
             }
+            if (inputs.isEmpty()) {
+                throw new UsageException("none of the images under " + data + " can be read");
+            }
+            evaluated = inputs.size();
+            leftOut = skipped;
             originals.addAll(inputs.subList(0, Math.min(figureImages, inputs.size())));
             for (Map.Entry<String, ImageTokenizer> e : loaded.entrySet()) {
                 ImageTokenizer t = e.getValue();
@@ -153,9 +166,10 @@ public final class ReconstructionEvaluation {
                         e.getKey().equals(baseline) ? "—" : String.format(Locale.ROOT, "%+.4f", m.ssim() - base.ssim()));
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "%d held-out images from %s, %d px; baseline %s; PSNR/SSIM per image, "
+            System.out.printf(Locale.ROOT, "%d held-out images from %s%s, %d px; baseline %s; PSNR/SSIM per image, "
                     + "then averaged (SSIM: 11×11 Gaussian window, σ 1.5, per RGB channel, valid positions)%n",
-                    files.size(), data, size, baseline);
+                    evaluated, data, leftOut > 0 ? " (" + leftOut + " unreadable or oversized left out)" : "", size,
+                    baseline);
             System.out.println(table);
             if (args.get("figure", null) != null) {
                 Path figure = Path.of(args.get("figure", null));
