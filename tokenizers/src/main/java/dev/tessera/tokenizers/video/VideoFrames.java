@@ -1,0 +1,126 @@
+package dev.tessera.tokenizers.video;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.Java2DFrameConverter;
+
+/**
+ * Decodes a video with FFmpeg (JavaCV's grabber: any container and codec the bundled FFmpeg
+ * reads) and samples frames at a requested rate, streaming: a decoded frame is converted and kept
+ * only when it is due, so memory holds at most {@code maxFrames} small frames whatever the
+ * length. Each kept frame is resized (shorter side, bilinear) and centre-cropped to a square.
+ */
+public final class VideoFrames {
+
+    static {
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    }
+
+    private VideoFrames() {}
+
+    /**
+     * @param fps          frames per second to sample (&gt; 0)
+     * @param maxFrames    most frames to keep; sampling stops there
+     * @param size         side of the square output frames
+     * @param maxDurationMs longest video accepted (0 = no limit), from the container's duration
+     */
+    public static SampledVideo sample(byte[] video, double fps, int maxFrames, int size, long maxDurationMs) {
+        if (fps <= 0 || maxFrames <= 0 || size <= 0) {
+            throw new IllegalArgumentException("fps, max_frames and size must be positive");
+        }
+        try (InputStream in = new ByteArrayInputStream(video);
+             FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(in, 0);
+             Java2DFrameConverter converter = new Java2DFrameConverter()) {
+            try {
+                grabber.start();
+            } catch (FrameGrabber.Exception e) {
+                throw new InvalidVideoException("not a video FFmpeg can read: " + e.getMessage(), e);
+            }
+            if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
+                throw new InvalidVideoException(grabber.getAudioChannels() > 0
+                        ? "the file has an audio track but no video stream" : "the file has no video stream");
+            }
+            long durationMs = Math.max(0, grabber.getLengthInTime() / 1000);
+            if (maxDurationMs > 0 && durationMs > maxDurationMs) {
+                throw new VideoTooLongException("video lasts " + durationMs / 1000.0 + " s; at most "
+                        + maxDurationMs / 1000.0 + " s");
+            }
+            List<float[]> frames = new ArrayList<>();
+            List<Long> times = new ArrayList<>();
+            double stepUs = 1_000_000.0 / fps;
+            double nextUs = 0;
+            long decoded = 0;
+            while (frames.size() < maxFrames) {
+                Frame frame;
+                try {
+                    frame = grabber.grabImage();
+                } catch (FrameGrabber.Exception e) {
+                    if (frames.isEmpty()) {
+                        throw new InvalidVideoException("the video stream cannot be decoded: " + e.getMessage(), e);
+                    }
+                    break;   // a damaged tail: keep what decoded
+                }
+                if (frame == null) {
+                    break;
+                }
+                decoded++;
+                long ts = Math.max(0, grabber.getTimestamp());
+                if (maxDurationMs > 0 && ts / 1000 > maxDurationMs) {
+                    throw new VideoTooLongException("video runs past " + maxDurationMs / 1000.0 + " s");
+                }
+                if (ts + 1000 < nextUs) {   // 1 ms tolerance for rounded timestamps
+                    continue;
+                }
+                BufferedImage image = converter.getBufferedImage(frame);
+                if (image == null) {
+                    continue;
+                }
+                frames.add(toSquare(image, size));
+                times.add(ts / 1000);
+                nextUs = (Math.floor((ts + 1000) / stepUs) + 1) * stepUs;
+            }
+            if (frames.isEmpty()) {
+                throw new InvalidVideoException(decoded == 0 ? "the video stream holds no decodable frame"
+                        : "no frame could be converted");
+            }
+            long[] t = times.stream().mapToLong(Long::longValue).toArray();
+            return new SampledVideo(List.copyOf(frames), t, size, durationMs, grabber.getFrameRate());
+        } catch (InvalidVideoException | VideoTooLongException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new InvalidVideoException("not a video FFmpeg can read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Shorter side to {@code size} (bilinear), centre crop, CHW RGB in [0, 1]. */
+    static float[] toSquare(BufferedImage image, int size) {
+        double scale = (double) size / Math.min(image.getWidth(), image.getHeight());
+        int w = Math.max(size, (int) Math.round(image.getWidth() * scale));
+        int h = Math.max(size, (int) Math.round(image.getHeight() * scale));
+        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(image, -(w - size) / 2, -(h - size) / 2, w, h, null);
+        g.dispose();
+        float[] chw = new float[3 * size * size];
+        int plane = size * size;
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int rgb = out.getRGB(x, y);
+                chw[y * size + x] = ((rgb >> 16) & 0xff) / 255f;
+                chw[plane + y * size + x] = ((rgb >> 8) & 0xff) / 255f;
+                chw[2 * plane + y * size + x] = (rgb & 0xff) / 255f;
+            }
+        }
+        return chw;
+    }
+}
