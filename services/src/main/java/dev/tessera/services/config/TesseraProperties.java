@@ -24,6 +24,7 @@ public record TesseraProperties(
         @DefaultValue Search search,
         @DefaultValue Limits limits,
         @DefaultValue Images images,
+        @DefaultValue Video video,
         @DefaultValue Rag rag,
         @DefaultValue Admin admin,
         @DefaultValue Security security) {
@@ -72,6 +73,24 @@ public record TesseraProperties(
             @DefaultValue("40000000") long maxPixels,
             @DefaultValue("16") int maxBatch,
             @DefaultValue("true") boolean bundled) {}
+
+    /**
+     * Video tokenization (VQToken).
+     *
+     * @param fps            frames sampled per second when a request does not say
+     * @param maxFrames      frames sampled at most when a request does not say
+     * @param maxFramesLimit most frames a request may ask for
+     * @param maxDuration    longest video accepted (from the container's duration)
+     * @param frameSize      side of the square frames the patch backbone sees
+     * @param patchSize      patch side: (frameSize / patchSize)² patches per frame
+     */
+    public record Video(
+            @DefaultValue("2") double fps,
+            @DefaultValue("32") int maxFrames,
+            @DefaultValue("256") int maxFramesLimit,
+            @DefaultValue("10m") java.time.Duration maxDuration,
+            @DefaultValue("128") int frameSize,
+            @DefaultValue("16") int patchSize) {}
 
     public record Chunking(
             @DefaultValue("" + SearchDefaults.CHUNK_TOKENS) int tokens,

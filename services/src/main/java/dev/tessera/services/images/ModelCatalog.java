@@ -7,6 +7,7 @@ import dev.tessera.services.embeddings.EmbeddingModels;
 import dev.tessera.services.images.ModelsController.ModelView;
 import dev.tessera.services.rag.ChunkProjections;
 import dev.tessera.services.rag.ContextTokenizers;
+import dev.tessera.services.video.VideoTokenizers;
 import dev.tessera.tokenizers.image.ImageTokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ public class ModelCatalog {
 
     public static final String EMBEDDING = "embedding";
     public static final String IMAGE_TOKENIZER = "image-tokenizer";
+    public static final String VIDEO_TOKENIZER = "video-tokenizer";
     public static final String CONTEXT_TOKENIZER = "context-tokenizer";
     public static final String PROJECTION = "projection";
     public static final String UNAVAILABLE = "unavailable";
@@ -31,9 +33,11 @@ public class ModelCatalog {
     private final ContextTokenizers contextTokenizers;
     private final ChunkProjections projections;
     private final TesseraProperties properties;
+    private final VideoTokenizers videos;
 
     public ModelCatalog(EmbeddingModels embeddings, ImageModels images, ContextTokenizers contextTokenizers,
-            ChunkProjections projections, TesseraProperties properties) {
+            ChunkProjections projections, TesseraProperties properties, VideoTokenizers videos) {
+        this.videos = videos;
         this.embeddings = embeddings;
         this.images = images;
         this.contextTokenizers = contextTokenizers;
@@ -61,6 +65,11 @@ public class ModelCatalog {
                             t.captionEncoder(), source)
                     : new ModelView(m.name(), IMAGE_TOKENIZER, UNAVAILABLE, null, null, null, null, null, null,
                             m.problem(), null, null, source));
+        }
+        for (String name : videos.names()) {
+            // Weight-free backbone: no parameters; image_size = the frames' side, dimension = patch vector width.
+            out.add(new ModelView(name, VIDEO_TOKENIZER, "available", "cpu", 0L, null, null,
+                    videos.backbone().frameSize(), videos.backbone().dimension(), null));
         }
         for (String name : contextTokenizers.names()) {
             out.add(new ModelView(name, CONTEXT_TOKENIZER, "available", null, null, null, null, null, null, null));

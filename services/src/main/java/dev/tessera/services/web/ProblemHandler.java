@@ -13,6 +13,9 @@ import dev.tessera.services.jobs.BulkIngestJobs;
 import dev.tessera.services.jobs.JobsController;
 import dev.tessera.tokenizers.image.ImageTooLargeException;
 import dev.tessera.tokenizers.image.InvalidImageException;
+import dev.tessera.services.video.UnknownVideoModelException;
+import dev.tessera.tokenizers.video.InvalidVideoException;
+import dev.tessera.tokenizers.video.VideoTooLongException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +93,23 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ImageModelUnavailableException.class)
     ProblemDetail unavailableImageModel(ImageModelUnavailableException e) {
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "Model unavailable", e.getMessage(), "model");
+    }
+
+    @ExceptionHandler(UnknownVideoModelException.class)
+    ProblemDetail unknownVideoModel(UnknownVideoModelException e) {
+        return problem(HttpStatus.NOT_FOUND, "Unknown model", e.getMessage(), "model");
+    }
+
+    @ExceptionHandler(InvalidVideoException.class)
+    ProblemDetail invalidVideo(InvalidVideoException e) {
+        return e.unsupported()
+                ? problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported video", e.getMessage(), "file")
+                : problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unreadable video", e.getMessage(), "file");
+    }
+
+    @ExceptionHandler(VideoTooLongException.class)
+    ProblemDetail videoTooLong(VideoTooLongException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Video too long", e.getMessage(), "file");
     }
 
     @ExceptionHandler(InvalidImageException.class)

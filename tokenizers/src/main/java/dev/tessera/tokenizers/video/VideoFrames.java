@@ -43,7 +43,10 @@ public final class VideoFrames {
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception e) {
-                throw new InvalidVideoException("not a video FFmpeg can read: " + e.getMessage(), e);
+                boolean container = looksLikeMedia(video);
+                throw new InvalidVideoException(container
+                        ? "the " + containerName(video) + " file is corrupt or truncated (FFmpeg cannot open it)"
+                        : "not a video format FFmpeg reads (MP4, WebM, MKV, AVI, MOV, GIF, ...)", !container, e);
             }
             if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
                 throw new InvalidVideoException(grabber.getAudioChannels() > 0
@@ -65,7 +68,7 @@ public final class VideoFrames {
                     frame = grabber.grabImage();
                 } catch (FrameGrabber.Exception e) {
                     if (frames.isEmpty()) {
-                        throw new InvalidVideoException("the video stream cannot be decoded: " + e.getMessage(), e);
+                        throw new InvalidVideoException("the video stream cannot be decoded: " + e.getMessage(), false, e);
                     }
                     break;   // a damaged tail: keep what decoded
                 }
@@ -97,8 +100,35 @@ public final class VideoFrames {
         } catch (InvalidVideoException | VideoTooLongException e) {
             throw e;
         } catch (Exception e) {
-            throw new InvalidVideoException("not a video FFmpeg can read: " + e.getMessage(), e);
+            throw new InvalidVideoException("not a video FFmpeg can read: " + e.getMessage(), false, e);
         }
+    }
+
+    /** Signatures of the common containers: such bytes are a damaged video, others an unsupported format. */
+    static boolean looksLikeMedia(byte[] b) {
+        return containerName(b) != null;
+    }
+
+    static String containerName(byte[] b) {
+        if (b.length >= 8 && b[4] == 'f' && b[5] == 't' && b[6] == 'y' && b[7] == 'p') {
+            return "MP4/MOV";
+        }
+        if (b.length >= 4 && (b[0] & 0xff) == 0x1A && (b[1] & 0xff) == 0x45 && (b[2] & 0xff) == 0xDF && (b[3] & 0xff) == 0xA3) {
+            return "WebM/Matroska";
+        }
+        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F') {
+            return "RIFF (AVI/WAV)";
+        }
+        if (b.length >= 4 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8') {
+            return "GIF";
+        }
+        if (b.length >= 4 && b[0] == 'O' && b[1] == 'g' && b[2] == 'g' && b[3] == 'S') {
+            return "Ogg";
+        }
+        if (b.length >= 1 && (b[0] & 0xff) == 0x47 && b.length >= 189 && (b[188] & 0xff) == 0x47) {
+            return "MPEG-TS";
+        }
+        return null;
     }
 
     /** Shorter side to {@code size} (bilinear), centre crop, CHW RGB in [0, 1]. */

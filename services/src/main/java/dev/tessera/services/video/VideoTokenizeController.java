@@ -1,0 +1,89 @@
+package dev.tessera.services.video;
+
+import dev.tessera.retrieval.InvalidRequestException;
+import dev.tessera.tokenizers.video.vqtoken.VQToken;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.IOException;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * {@code POST /v1/tokenize/video}: a whole clip as a handful of VQToken codebook entries plus the
+ * map from every (frame, row, column) patch to its entry.
+ */
+@RestController
+@Tag(name = "video")
+public class VideoTokenizeController {
+
+    /** Where each entry sits: {@code index[(t·h + y)·w + x]} for frame t, patch row y, column x. */
+    public record Positions(int frames, int h, int w, int[] index, long[] timesMs) {}
+
+    /**
+     * @param codebook    K × D entries (only with return_codebook)
+     * @param fidelity    mean cosine between each patch vector and its entry (a proxy of what is kept)
+     * @param timingsMs   decode, embed and cluster time of this call
+     */
+    public record VideoTokens(String model, String backbone, int[] tokens, int numTokens, boolean adaptive,
+                              Positions positions, float[][] codebook, double compressionRatio, double fidelity,
+                              java.util.Map<String, Double> timingsMs) {}
+
+    private final VideoTokenizers tokenizers;
+
+    public VideoTokenizeController(VideoTokenizers tokenizers) {
+        this.tokenizers = tokenizers;
+    }
+
+    @PostMapping(path = "/v1/tokenize/video", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @ApiResponse(responseCode = "200", description = "The clip's tokens and position map")
+    @ApiResponse(responseCode = "400", description = "A parameter out of range (`field` names it)")
+    @ApiResponse(responseCode = "404", description = "Unknown model (`field: model`)")
+    @ApiResponse(responseCode = "413", description = "The upload, or the video's duration, is over the limit")
+    @ApiResponse(responseCode = "415", description = "Not a container FFmpeg reads")
+    @ApiResponse(responseCode = "422", description = "A corrupt or truncated video, audio only, or no decodable frame")
+    public VideoTokens tokenize(@RequestPart("file") MultipartFile file,
+                                @RequestParam(name = "model", required = false) String model,
+                                @RequestParam(name = "fps", required = false) Double fps,
+                                @RequestParam(name = "max_frames", required = false) Integer maxFrames,
+                                @RequestParam(name = "num_tokens", required = false) Integer numTokens,
+                                @RequestParam(name = "k_min", required = false) Integer kMin,
+                                @RequestParam(name = "k_max", required = false) Integer kMax,
+                                @RequestParam(name = "return_codebook", required = false) Boolean returnCodebook)
+            throws IOException {
+        if (model != null && !model.isBlank() && !tokenizers.names().contains(model)) {
+            throw new UnknownVideoModelException(model, tokenizers.names());
+        }
+        var s = tokenizers.settings();
+        double rate = fps == null ? s.fps() : fps;
+        if (!(rate > 0 && rate <= 60)) {
+            throw new InvalidRequestException("fps", "fps must be in (0, 60]");
+        }
+        int frames = maxFrames == null ? s.maxFrames() : maxFrames;
+        if (frames < 1 || frames > s.maxFramesLimit()) {
+            throw new InvalidRequestException("max_frames", "max_frames must be in [1, " + s.maxFramesLimit() + "]");
+        }
+        int k = numTokens == null ? 0 : numTokens;
+        if (numTokens != null && (k < 1 || k > 1024)) {
+            throw new InvalidRequestException("num_tokens", "num_tokens must be in [1, 1024] (leave it out for adaptive K)");
+        }
+        int low = kMin == null ? 12 : kMin;
+        int high = kMax == null ? 32 : kMax;
+        if (low < 1 || high < low || high > 256) {
+            throw new InvalidRequestException("k_min", "need 1 ≤ k_min ≤ k_max ≤ 256");
+        }
+        if (file.isEmpty()) {
+            throw new InvalidRequestException("file", "the file is empty");
+        }
+        VideoTokenizers.Tokenized t = tokenizers.tokenize(file.getBytes(), rate, frames,
+                new VQToken.Options(k, low, high, 100, 0));
+        VQToken.Result r = t.result();
+        return new VideoTokens(VideoTokenizers.MODEL, t.backbone(), r.tokens(), r.k(), r.adaptive(),
+                new Positions(r.frames(), r.height(), r.width(), r.index(), t.video().timesMs()),
+                Boolean.TRUE.equals(returnCodebook) ? r.codebook() : null, r.compressionRatio(), r.fidelity(),
+                java.util.Map.of("decode", t.decodeMs(), "embed", t.embedMs(), "cluster", t.clusterMs()));
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tessera.services;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.services.TesseraServer.Reply;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** {@code POST /v1/tokenize/video} over HTTP: an MP4 and a WebM of the same scene, and bad input. */
+class VideoTokenizeApiTest {
+
+    static final Path CLIPS = Path.of("src/test/resources/video");
+    static TesseraServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TesseraServer.shared();
+    }
+
+    @Test
+    void mp4AndWebmGiveTokensPositionsAndTheCompressionRatio() throws Exception {
+        for (String name : new String[] {"swap.mp4", "swap.webm"}) {
+            Reply r = server.upload("/v1/tokenize/video", name, Files.readAllBytes(CLIPS.resolve(name)),
+                    Map.of("fps", "5", "num_tokens", "2", "return_codebook", "true"));
+            assertThat(r.status()).as(name + ": " + r.body()).isEqualTo(200);
+            JsonNode j = r.json();
+            assertThat(j.path("model").asString()).isEqualTo("vqtoken");
+            assertThat(j.path("backbone").asString()).contains("weight-free");
+            assertThat(j.path("tokens").size()).isEqualTo(2);
+            JsonNode p = j.path("positions");
+            assertThat(p.path("frames").asInt()).isEqualTo(10);
+            assertThat(p.path("h").asInt()).isEqualTo(8);
+            assertThat(p.path("w").asInt()).isEqualTo(8);
+            assertThat(p.path("index").size()).isEqualTo(10 * 64);
+            assertThat(p.path("times_ms").size()).isEqualTo(10);
+            assertThat(j.path("compression_ratio").asDouble()).isEqualTo(2.0 / 640);
+            assertThat(j.path("codebook").size()).isEqualTo(2);
+            assertThat(j.path("fidelity").asDouble()).isGreaterThan(0.9);
+            // The swap at 1 s: top-left patch is entry 0 before it and entry 1 after.
+            assertThat(p.path("index").get(0).asInt()).isEqualTo(0);
+            assertThat(p.path("index").get(9 * 64).asInt()).isEqualTo(1);
+        }
+        Reply adaptive = server.upload("/v1/tokenize/video", "swap.mp4", Files.readAllBytes(CLIPS.resolve("swap.mp4")),
+                Map.of("k_min", "3", "k_max", "6"));
+        assertThat(adaptive.status()).as(adaptive.body()).isEqualTo(200);
+        assertThat(adaptive.json().path("adaptive").asBoolean()).isTrue();
+        // Two flat colours are at most a handful of distinct patch vectors: entries no patch uses are
+        // dropped, so K may come out below k_min here (never above k_max).
+        assertThat(adaptive.json().path("num_tokens").asInt()).isBetween(2, 6);
+        assertThat(adaptive.json().has("codebook")).isFalse();
+    }
+
+    @Test
+    void badVideosAndParametersGetProblemJson() throws Exception {
+        byte[] mp4 = Files.readAllBytes(CLIPS.resolve("swap.mp4"));
+        BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.txt", "just text".getBytes(), Map.of()), 415, "file");
+        BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", Arrays.copyOf(mp4, mp4.length / 3), Map.of()),
+                422, "file");
+        BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.wav", wav(), Map.of()), 422, "file");
+        BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", mp4, Map.of("fps", "0")), 400, "fps");
+        BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", mp4, Map.of("max_frames", "100000")),
+                400, "max_frames");
+        BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", mp4, Map.of("num_tokens", "0")),
+                400, "num_tokens");
+        BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", mp4, Map.of("model", "sora")), 404, "model");
+        BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", new byte[0], Map.of()), 400, "file");
+    }
+
+    @Test
+    void modelsListTheVideoTokenizer() {
+        JsonNode models = server.get("/v1/models").json().path("models");
+        boolean found = false;
+        for (JsonNode m : models) {
+            if (m.path("name").asString().equals("vqtoken")) {
+                found = true;
+                assertThat(m.path("kind").asString()).isEqualTo("video-tokenizer");
+                assertThat(m.path("status").asString()).isEqualTo("available");
+            }
+        }
+        assertThat(found).isTrue();
+    }
+
+    /** Half a second of 16-bit mono PCM: audio only. */
+    static byte[] wav() {
+        int rate = 8000;
+        int samples = 4000;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * samples).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + 2 * samples).put("WAVE".getBytes());
+        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate).putInt(2 * rate)
+                .putShort((short) 2).putShort((short) 16);
+        b.put("data".getBytes()).putInt(2 * samples);
+        for (int i = 0; i < samples; i++) {
+            b.putShort((short) (8000 * Math.sin(2 * Math.PI * 440 * i / rate)));
+        }
+        return b.array();
+    }
+}
