@@ -10,6 +10,7 @@ import dev.tessera.benchmarks.rag.RagLatencyBenchmark;
 import dev.tessera.benchmarks.titok.ReconstructionEvaluation;
 import dev.tessera.benchmarks.titok.TiTokBenchmark;
 import dev.tessera.benchmarks.vectors.VectorBenchmark;
+import dev.tessera.benchmarks.video.VideoBenchmark;
 import java.util.List;
 
 /** Entry point of the runnable benchmarks; the launcher passes its arguments through unchanged. */
@@ -22,6 +23,7 @@ public final class Main {
               bench vectors --dataset DIR [--dataset DIR2] [--sizes 10000,100000] [--queries 1000] [--cache DIR]
               bench titok [--fixture DIR] [--variant s128] [--seconds 20]
               eval titok --data DIR --models NAME=DIR,... [--baseline NAME] [--figure F.png] [--limit N]
+              bench video [--photos DIR] [--seconds 10,60,300] [--fps 1] [--max-frames 300]
               eval rag --dataset DIR [--budgets 64,128,256,512,1024] [--questions 300] [--k 20] [--plot FILE.svg]
                        [--strategies topk,crag,refrag] [--refrag-variants "sent=0.5:idf=1;..."]
               bench rag-http --dataset DIR [--questions 200] [--k 20] [--budget 256] [--jar services/target/tessera.jar]
@@ -42,6 +44,7 @@ public final class Main {
                 case "bench vectors" -> VectorBenchmark.run(args);
                 case "bench titok" -> TiTokBenchmark.run(args);
                 case "eval titok" -> ReconstructionEvaluation.run(args);
+                case "bench video" -> VideoBenchmark.run(args);
                 case "eval rag" -> RagEvaluation.run(args);
                 case "bench rag-http" -> RagLatencyBenchmark.run(args);
                 case "bench load" -> status = LoadBenchmark.run(args);

@@ -3,8 +3,10 @@ package dev.tessera.tokenizers.video;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -34,11 +36,33 @@ public final class VideoFrames {
      * @param maxDurationMs longest video accepted (0 = no limit), from the container's duration
      */
     public static SampledVideo sample(byte[] video, double fps, int maxFrames, int size, long maxDurationMs) {
+        // FFmpeg reads from a file: MP4s with their index (moov) at the end need to seek back,
+        // which a stream cannot do for large files.
+        Path file = null;
+        try {
+            file = Files.createTempFile("tessera-video", ".bin");
+            Files.write(file, video);
+            return sample(file, fps, maxFrames, size, maxDurationMs);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a temp file left behind is harmless
+                }
+            }
+        }
+    }
+
+    /** As {@link #sample(byte[], double, int, int, long)}, reading the video from a file. */
+    public static SampledVideo sample(Path videoFile, double fps, int maxFrames, int size, long maxDurationMs) {
         if (fps <= 0 || maxFrames <= 0 || size <= 0) {
             throw new IllegalArgumentException("fps, max_frames and size must be positive");
         }
-        try (InputStream in = new ByteArrayInputStream(video);
-             FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(in, 0);
+        byte[] video = head(videoFile);
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(videoFile.toFile());
              Java2DFrameConverter converter = new Java2DFrameConverter()) {
             try {
                 grabber.start();
@@ -101,6 +125,14 @@ public final class VideoFrames {
             throw e;
         } catch (Exception e) {
             throw new InvalidVideoException("not a video FFmpeg can read: " + e.getMessage(), false, e);
+        }
+    }
+
+    private static byte[] head(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(256);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
