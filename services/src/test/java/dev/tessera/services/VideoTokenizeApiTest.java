@@ -26,7 +26,7 @@ class VideoTokenizeApiTest {
     void mp4AndWebmGiveTokensPositionsAndTheCompressionRatio() throws Exception {
         for (String name : new String[] {"swap.mp4", "swap.webm"}) {
             Reply r = server.upload("/v1/tokenize/video", name, Files.readAllBytes(CLIPS.resolve(name)),
-                    Map.of("fps", "5", "num_tokens", "2", "return_codebook", "true"));
+                    Map.of("fps", "5", "num_tokens", "2", "return_codebook", "true", "backbone", "descriptor"));
             assertThat(r.status()).as(name + ": " + r.body()).isEqualTo(200);
             JsonNode j = r.json();
             assertThat(j.path("model").asString()).isEqualTo("vqtoken");
@@ -46,7 +46,7 @@ class VideoTokenizeApiTest {
             assertThat(p.path("index").get(9 * 64).asInt()).isEqualTo(1);
         }
         Reply adaptive = server.upload("/v1/tokenize/video", "swap.mp4", Files.readAllBytes(CLIPS.resolve("swap.mp4")),
-                Map.of("k_min", "3", "k_max", "6"));
+                Map.of("k_min", "3", "k_max", "6", "backbone", "descriptor"));
         assertThat(adaptive.status()).as(adaptive.body()).isEqualTo(200);
         assertThat(adaptive.json().path("adaptive").asBoolean()).isTrue();
         // Two flat colours are at most a handful of distinct patch vectors: entries no patch uses are
@@ -69,6 +69,26 @@ class VideoTokenizeApiTest {
                 400, "num_tokens");
         BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", mp4, Map.of("model", "sora")), 404, "model");
         BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", new byte[0], Map.of()), 400, "file");
+    }
+
+    @Test
+    void anInstalledTiTokEncoderGivesLearnedPatchStatesAndIsTheAutoChoice() throws Exception {
+        byte[] mp4 = Files.readAllBytes(CLIPS.resolve("swap.mp4"));
+        // The shared server has TiTok fixtures installed: auto picks the first one (titok-tiny, 32 px, 4 × 4 patches).
+        for (Map<String, String> fields : java.util.List.of(Map.of("fps", "5", "num_tokens", "2"),
+                Map.of("fps", "5", "num_tokens", "2", "backbone", "titok-tiny"))) {
+            Reply r = server.upload("/v1/tokenize/video", "swap.mp4", mp4, fields);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().path("backbone").asString()).isEqualTo("titok-patch-states (titok-tiny)");
+            assertThat(r.json().path("positions").path("h").asInt()).isEqualTo(4);
+            assertThat(r.json().path("positions").path("index").size()).isEqualTo(10 * 16);
+        }
+        BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", mp4, Map.of("backbone", "clip-vit")),
+                404, "backbone");
+        BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", mp4, Map.of("backbone", "textok-tiny")),
+                400, "backbone");
+        BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", mp4, Map.of("backbone", "titok-truncated")),
+                400, "backbone");
     }
 
     @Test

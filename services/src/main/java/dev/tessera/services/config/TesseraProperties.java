@@ -82,7 +82,9 @@ public record TesseraProperties(
      * @param maxFramesLimit most frames a request may ask for
      * @param maxDuration    longest video accepted (from the container's duration)
      * @param frameSize      side of the square frames the patch backbone sees
-     * @param patchSize      patch side: (frameSize / patchSize)² patches per frame
+     * @param patchSize      patch side of the descriptor: (frameSize / patchSize)² patches per frame
+     * @param backbone       patch vectors: {@code auto} (the first installed TiTok's patch states, else the
+     *                       descriptor), {@code descriptor}, or the name of an image tokenizer
      */
     public record Video(
             @DefaultValue("2") double fps,
@@ -90,7 +92,8 @@ public record TesseraProperties(
             @DefaultValue("256") int maxFramesLimit,
             @DefaultValue("10m") java.time.Duration maxDuration,
             @DefaultValue("128") int frameSize,
-            @DefaultValue("16") int patchSize) {}
+            @DefaultValue("16") int patchSize,
+            @DefaultValue("auto") String backbone) {}
 
     public record Chunking(
             @DefaultValue("" + SearchDefaults.CHUNK_TOKENS) int tokens,

@@ -38,6 +38,11 @@ public final class MeteredImageTokenizer implements ImageTokenizer {
         return detokenize.record(() -> delegate.detokenize(tokens));
     }
 
+    /** The tokenizer being metered (for capabilities beyond the interface, e.g. TiTok patch states). */
+    public ImageTokenizer delegate() {
+        return delegate;
+    }
+
     @Override
     public int[][] tokenize(List<float[]> images, List<String> captions) {
         return tokenize.record(() -> delegate.tokenize(images, captions));

@@ -41,7 +41,7 @@ public class VideoTokenizeController {
     @PostMapping(path = "/v1/tokenize/video", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @ApiResponse(responseCode = "200", description = "The clip's tokens and position map")
     @ApiResponse(responseCode = "400", description = "A parameter out of range (`field` names it)")
-    @ApiResponse(responseCode = "404", description = "Unknown model (`field: model`)")
+    @ApiResponse(responseCode = "404", description = "Unknown model or backbone (`field: model` / `backbone`)")
     @ApiResponse(responseCode = "413", description = "The upload, or the video's duration, is over the limit")
     @ApiResponse(responseCode = "415", description = "Not a container FFmpeg reads")
     @ApiResponse(responseCode = "422", description = "A corrupt or truncated video, audio only, or no decodable frame")
@@ -52,7 +52,8 @@ public class VideoTokenizeController {
                                 @RequestParam(name = "num_tokens", required = false) Integer numTokens,
                                 @RequestParam(name = "k_min", required = false) Integer kMin,
                                 @RequestParam(name = "k_max", required = false) Integer kMax,
-                                @RequestParam(name = "return_codebook", required = false) Boolean returnCodebook)
+                                @RequestParam(name = "return_codebook", required = false) Boolean returnCodebook,
+                                @RequestParam(name = "backbone", required = false) String backbone)
             throws IOException {
         if (model != null && !model.isBlank() && !tokenizers.names().contains(model)) {
             throw new UnknownVideoModelException(model, tokenizers.names());
@@ -79,7 +80,7 @@ public class VideoTokenizeController {
             throw new InvalidRequestException("file", "the file is empty");
         }
         VideoTokenizers.Tokenized t = tokenizers.tokenize(file.getBytes(), rate, frames,
-                new VQToken.Options(k, low, high, 100, 0));
+                new VQToken.Options(k, low, high, 100, 0), backbone);
         VQToken.Result r = t.result();
         return new VideoTokens(VideoTokenizers.MODEL, t.backbone(), r.tokens(), r.k(), r.adaptive(),
                 new Positions(r.frames(), r.height(), r.width(), r.index(), t.video().timesMs()),

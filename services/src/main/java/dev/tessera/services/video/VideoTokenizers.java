@@ -5,6 +5,11 @@ import dev.tessera.tokenizers.video.SampledVideo;
 import dev.tessera.tokenizers.video.VideoFrames;
 import dev.tessera.tokenizers.video.vqtoken.PatchDescriptor;
 import dev.tessera.tokenizers.video.vqtoken.PatchEmbedder;
+import dev.tessera.tokenizers.video.vqtoken.TiTokPatchStates;
+import dev.tessera.services.images.ImageModels;
+import dev.tessera.services.metrics.MeteredImageTokenizer;
+import dev.tessera.tokenizers.image.ImageTokenizer;
+import dev.tessera.tokenizers.image.titok.TiTokTokenizer;
 import dev.tessera.tokenizers.video.vqtoken.VQToken;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,9 +17,10 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
- * The video tokenizers this service offers: VQToken over a patch backbone. Today the backbone is
- * the built-in weight-free patch descriptor (model {@code vqtoken}); answers name it, so nobody
- * takes its codebook for semantic features. Decode, embed and cluster are timed separately.
+ * The video tokenizers this service offers: VQToken (model {@code vqtoken}) over a patch backbone,
+ * chosen per request or by {@code tessera.video.backbone}: the patch states of an installed TiTok
+ * encoder, or the built-in weight-free patch descriptor. Answers name the backbone, so nobody takes
+ * the descriptor's codebook for semantic features. Decode, embed and cluster are timed separately.
  */
 @Component
 public class VideoTokenizers {
@@ -25,15 +31,19 @@ public class VideoTokenizers {
     public record Tokenized(SampledVideo video, VQToken.Result result, String backbone, double decodeMs,
                             double embedMs, double clusterMs) {}
 
+    public static final String DESCRIPTOR = "descriptor";
+
     private final TesseraProperties.Video settings;
-    private final PatchEmbedder backbone;
+    private final PatchEmbedder descriptor;
+    private final ImageModels images;
     private final Timer decode;
     private final Timer embed;
     private final Timer cluster;
 
-    public VideoTokenizers(TesseraProperties properties, MeterRegistry registry) {
+    public VideoTokenizers(TesseraProperties properties, MeterRegistry registry, ImageModels images) {
         this.settings = properties.video();
-        this.backbone = new PatchDescriptor(settings.frameSize(), settings.patchSize());
+        this.images = images;
+        this.descriptor = new PatchDescriptor(settings.frameSize(), settings.patchSize());
         this.decode = stage(registry, "decode");
         this.embed = stage(registry, "embed");
         this.cluster = stage(registry, "cluster");
@@ -48,20 +58,67 @@ public class VideoTokenizers {
         return List.of(MODEL);
     }
 
+    /** The configured backbone. */
     public PatchEmbedder backbone() {
-        return backbone;
+        return backbone(null);
+    }
+
+    /**
+     * {@code descriptor}, the name of an image tokenizer whose encoder gives patch states, or
+     * null/{@code auto} for the configured choice.
+     *
+     * @throws UnknownVideoModelException when no image tokenizer has that name
+     * @throws dev.tessera.retrieval.InvalidRequestException when it cannot give patch states
+     */
+    public PatchEmbedder backbone(String requested) {
+        String wanted = requested == null || requested.isBlank() ? settings.backbone() : requested;
+        if (wanted.equals(DESCRIPTOR)) {
+            return descriptor;
+        }
+        if (wanted.equals("auto")) {
+            for (ImageModels.Installed m : images.all()) {
+                if (!m.bundled() && m.available() && titok(m.tokenizer()) != null
+                        && m.tokenizer().captions() != ImageTokenizer.Captions.ENCODER_AND_DECODER) {
+                    return new TiTokPatchStates(m.name(), titok(m.tokenizer()));
+                }
+            }
+            return descriptor;
+        }
+        ImageModels.Installed m = images.all().stream().filter(i -> i.name().equals(wanted)).findFirst()
+                .orElseThrow(() -> new UnknownVideoModelException("backbone", wanted,
+                        java.util.stream.Stream.concat(java.util.stream.Stream.of(DESCRIPTOR),
+                                images.all().stream().map(ImageModels.Installed::name)).toList()));
+        TiTokTokenizer t = m.available() ? titok(m.tokenizer()) : null;
+        if (t == null || m.tokenizer().captions() == ImageTokenizer.Captions.ENCODER_AND_DECODER) {
+            throw new dev.tessera.retrieval.InvalidRequestException("backbone", "image tokenizer " + wanted
+                    + (m.available() ? " cannot give patch states without a caption" : " is unavailable: " + m.problem()));
+        }
+        return new TiTokPatchStates(m.name(), t);
+    }
+
+    private static TiTokTokenizer titok(ImageTokenizer t) {
+        ImageTokenizer inner = t instanceof MeteredImageTokenizer metered ? metered.delegate() : t;
+        return inner instanceof TiTokTokenizer titok ? titok : null;
     }
 
     public TesseraProperties.Video settings() {
         return settings;
     }
 
-    public Tokenized tokenize(byte[] bytes, double fps, int maxFrames, VQToken.Options options) {
+    public Tokenized tokenize(byte[] bytes, double fps, int maxFrames, VQToken.Options options, String backboneName) {
+        PatchEmbedder backbone = backbone(backboneName);
         long t0 = System.nanoTime();
         SampledVideo video = VideoFrames.sample(bytes, fps, maxFrames, backbone.frameSize(),
                 settings.maxDuration().toMillis());
         long t1 = System.nanoTime();
-        List<float[]> patches = backbone.embed(video.frames());
+        List<float[]> patches;
+        if (backbone instanceof TiTokPatchStates) {
+            synchronized (images) {   // the image tokenizers serve one call at a time
+                patches = backbone.embed(video.frames());
+            }
+        } else {
+            patches = backbone.embed(video.frames());
+        }
         long t2 = System.nanoTime();
         VQToken.Result result = VQToken.tokenize(patches, backbone.grid(), backbone.grid(), options);
         long t3 = System.nanoTime();

@@ -97,7 +97,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(UnknownVideoModelException.class)
     ProblemDetail unknownVideoModel(UnknownVideoModelException e) {
-        return problem(HttpStatus.NOT_FOUND, "Unknown model", e.getMessage(), "model");
+        return problem(HttpStatus.NOT_FOUND, "Unknown model", e.getMessage(), e.field());
     }
 
     @ExceptionHandler(InvalidVideoException.class)

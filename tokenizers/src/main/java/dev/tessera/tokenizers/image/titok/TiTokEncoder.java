@@ -70,11 +70,43 @@ final class TiTokEncoder {
     }
 
     /**
+     * The encoder's output states at the patch positions, [B, g², W] (after the blocks and
+     * ln_post): per-patch features for other consumers (VQToken's video backbone). Same forward
+     * pass as {@link #forward}; a TexTok-mode encoder needs the caption states.
+     */
+    NDArray patchStates(NDArray pixels, NDArray text) {
+        long patches = (long) config.encoderGrid() * config.encoderGrid();
+        return lnPost.apply(blocksOutput(pixels, text).get(":, 1:{}, :", 1 + patches));
+    }
+
+    /**
      * Pixels [B, 3, S, S] in [0, 1] → latents [B, C', 1, N]. Records enc_ln_post and latents.
      *
      * @param text caption states [B, L, D] (padded rows zero) for a TexTok-mode encoder, else null
      */
     NDArray forward(NDArray pixels, NDArray text, Probe probe) {
+        long batch = pixels.getShape().get(0);
+        long w = config.encoder().width();
+        long patches = (long) config.encoderGrid() * config.encoderGrid();
+        long n = config.numLatentTokens();
+        NDArray x = blocksOutput(pixels, text);
+        // Exactly the N token positions: after the patches for latent tokens, the patches themselves on a grid.
+        long first = config.grid2d() ? 1 : 1 + patches;
+        NDArray latent = lnPost.apply(x.get(":, {}:{}, :", first, first + n));  // [B, N, W]
+        probe.record("enc_ln_post", latent);
+
+        NDArray asImage = config.legacy()
+                // Legacy quirk of the released L-32/B-64/S-128: [B, N, W] re-read as [B, W, N, 1]
+                // without a transpose, so each conv "channel" is a scrambled slice of memory.
+                ? latent.reshape(batch, w, n, 1)
+                : latent.transpose(0, 2, 1).reshape(batch, w, n, 1);
+        NDArray latents = convOut.apply(asImage).reshape(batch, config.encoderOutChannels(), 1, n);
+        probe.record("latents", latents);
+        return latents;
+    }
+
+    /** The sequence after the transformer blocks: [class, patches, latent tokens, caption states]. */
+    private NDArray blocksOutput(NDArray pixels, NDArray text) {
         long batch = pixels.getShape().get(0);
         long w = config.encoder().width();
         long patches = (long) config.encoderGrid() * config.encoderGrid();
@@ -99,18 +131,6 @@ final class TiTokEncoder {
             NDArray in = x;
             x = ScopedStep.run(() -> block.apply(in));
         }
-        // Exactly the N token positions: after the patches for latent tokens, the patches themselves on a grid.
-        long first = config.grid2d() ? 1 : 1 + patches;
-        NDArray latent = lnPost.apply(x.get(":, {}:{}, :", first, first + n));  // [B, N, W]
-        probe.record("enc_ln_post", latent);
-
-        NDArray asImage = config.legacy()
-                // Legacy quirk of the released L-32/B-64/S-128: [B, N, W] re-read as [B, W, N, 1]
-                // without a transpose, so each conv "channel" is a scrambled slice of memory.
-                ? latent.reshape(batch, w, n, 1)
-                : latent.transpose(0, 2, 1).reshape(batch, w, n, 1);
-        NDArray latents = convOut.apply(asImage).reshape(batch, config.encoderOutChannels(), 1, n);
-        probe.record("latents", latents);
-        return latents;
+        return x;
     }
 }

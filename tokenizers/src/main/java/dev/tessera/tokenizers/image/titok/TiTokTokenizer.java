@@ -279,6 +279,20 @@ public final class TiTokTokenizer implements ImageTokenizer {
         });
     }
 
+    /**
+     * Per-patch encoder states of each image, [g² × W] row-major (g = image size / encoder patch):
+     * learned patch features, e.g. VQToken's video backbone. Not for caption-conditioned encoders.
+     */
+    public List<float[]> patchStates(List<float[]> images) {
+        if (config.textConditioned() && config.text().encoder()) {
+            throw new UnsupportedOperationException(name + " reads captions in its encoder; its patch states need one");
+        }
+        if (images.isEmpty()) {
+            return List.of();
+        }
+        return run(call -> splitFloats(encoder.patchStates(pixels(call, images), null), images.size()));
+    }
+
     /** Intermediates of one batched call, per stage name, per image, flattened in the reference layout. */
     public record Trace(Map<String, List<float[]>> stages, int[][] tokens) {
         public float[] get(String stage, int image) {
