@@ -44,6 +44,25 @@ public final class SyntheticClips {
         return img;
     }
 
+    /**
+     * Real pictures, one shot each: a pan from the left to the right edge of the picture (scaled
+     * to cover 1.5 × the frame width), then a hard cut to the next picture.
+     */
+    public static IntFunction<BufferedImage> panAndCut(java.util.List<BufferedImage> pictures, int framesPerShot) {
+        return frame -> {
+            BufferedImage src = pictures.get((frame / framesPerShot) % pictures.size());
+            double scale = Math.max(1.5 * SIZE / src.getWidth(), (double) SIZE / src.getHeight());
+            int w = (int) Math.ceil(src.getWidth() * scale);
+            int h = (int) Math.ceil(src.getHeight() * scale);
+            int offset = (w - SIZE) * (frame % framesPerShot) / Math.max(1, framesPerShot - 1);
+            BufferedImage img = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_3BYTE_BGR);
+            Graphics2D g = img.createGraphics();
+            g.drawImage(src, -offset, -(h - SIZE) / 2, w, h, null);
+            g.dispose();
+            return img;
+        };
+    }
+
     /** Writes {@code frames} frames at {@code fps} to {@code file}; the format follows the extension (mp4 or webm). */
     public static Path write(Path file, int frames, int fps, IntFunction<BufferedImage> picture) throws IOException {
         boolean webm = file.toString().endsWith(".webm");

@@ -91,6 +91,51 @@ class VQTokenTest {
     }
 
     @Test
+    void aClipOfRealPicturesWithPansAndCutsGetsNewEntriesAtEachCut(@TempDir Path dir) throws Exception {
+        java.util.List<java.awt.image.BufferedImage> pictures = new java.util.ArrayList<>();
+        for (String name : new String[] {"rhinoceros.png", "tree.png", "home.png"}) {
+            try (var in = VQTokenTest.class.getResourceAsStream("/video/pictures/" + name)) {
+                pictures.add(javax.imageio.ImageIO.read(in));
+            }
+        }
+        // Three 2 s shots at 10 fps sampled at 5 fps, up to 16 frames: the first cut lies between frames 9 and 10.
+        byte[] clip = Files.readAllBytes(SyntheticClips.write(dir.resolve("pictures.mp4"), 60, 10,
+                SyntheticClips.panAndCut(pictures, 20)));
+        VQToken.Result r = tokenize(clip, VQToken.Options.adaptive());
+        assertThat(r.frames()).isEqualTo(16);
+        assertThat(r.k()).isBetween(12, 32);
+        assertThat(tokenize(clip, VQToken.Options.adaptive()).index()).containsExactly(r.index());
+        // Within a shot consecutive frames share most entries; across the cut they share fewer.
+        double within = 0;
+        int pairs = 0;
+        for (int t = 0; t + 1 < r.frames(); t++) {
+            if (t != 9) {
+                within += jaccard(r, t, t + 1);
+                pairs++;
+            }
+        }
+        double across = jaccard(r, 9, 10);
+        assertThat(across).as("entries shared across the cut vs %.2f within shots", within / pairs)
+                .isLessThan(within / pairs);
+        assertThat(r.fidelity()).isGreaterThan(0.8);
+    }
+
+    /** Overlap of the entry sets of two frames. */
+    static double jaccard(VQToken.Result r, int a, int b) {
+        int per = r.height() * r.width();
+        java.util.Set<Integer> x = new java.util.HashSet<>();
+        java.util.Set<Integer> y = new java.util.HashSet<>();
+        for (int i = 0; i < per; i++) {
+            x.add(r.index()[a * per + i]);
+            y.add(r.index()[b * per + i]);
+        }
+        java.util.Set<Integer> both = new java.util.HashSet<>(x);
+        both.retainAll(y);
+        x.addAll(y);
+        return (double) both.size() / x.size();
+    }
+
+    @Test
     void elbowRuleIsTheReleasesSecondDifferenceArgMaxPlusFour() {
         double[] d = new double[21];
         for (int i = 0; i < d.length; i++) {
