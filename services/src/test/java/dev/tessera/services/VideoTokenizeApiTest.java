@@ -105,18 +105,8 @@ class VideoTokenizeApiTest {
         assertThat(found).isTrue();
     }
 
-    /** Half a second of 16-bit mono PCM: audio only. */
+    /** Half a second of a 440 Hz tone as 16-bit mono PCM WAV: audio only. */
     static byte[] wav() {
-        int rate = 8000;
-        int samples = 4000;
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * samples).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + 2 * samples).put("WAVE".getBytes());
-        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate).putInt(2 * rate)
-                .putShort((short) 2).putShort((short) 16);
-        b.put("data".getBytes()).putInt(2 * samples);
-        for (int i = 0; i < samples; i++) {
-            b.putShort((short) (8000 * Math.sin(2 * Math.PI * 440 * i / rate)));
-        }
-        return b.array();
+        return dev.tessera.tokenizers.audio.Wav.pcm16(dev.tessera.tokenizers.audio.Wav.tone(440, 0.5, 8000, 8000), 8000, 1);
     }
 }

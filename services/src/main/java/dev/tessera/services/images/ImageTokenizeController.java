@@ -54,6 +54,20 @@ public class ImageTokenizeController {
 
     public record DetokenizedBatch(String model, List<String> imagesBase64) {}
 
+    /** The answers of both forms of {@code POST /v1/tokenize/image} (springdoc reads them through this meta-annotation). */
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.METHOD)
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @ApiResponse(responseCode = "200", description = "One image: Tokenized; several: TokenizedBatch",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(oneOf = {Tokenized.class, TokenizedBatch.class})))
+    @ApiResponse(responseCode = "404", description = "The model is not installed (`field: model`)")
+    @ApiResponse(responseCode = "413", description = "The body, or an image's width × height, is over the limit")
+    @ApiResponse(responseCode = "415", description = "Not a PNG, JPEG or WebP image")
+    @ApiResponse(responseCode = "422", description = "A corrupt image; a caption missing for a model trained with "
+            + "captions, or given to one without (`field: caption`)")
+    @ApiResponse(responseCode = "503", description = "The model is installed but cannot be served")
+    @interface TokenizeResponses {}
+
     private final ImageModels models;
     private final ImagePreprocessor preprocessor;
     private final int maxBatch;
@@ -65,15 +79,7 @@ public class ImageTokenizeController {
     }
 
     @PostMapping(path = "/v1/tokenize/image", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    @ApiResponse(responseCode = "200", description = "One image: Tokenized; several: TokenizedBatch",
-            content = @Content(mediaType = "application/json",
-                    schema = @Schema(oneOf = {Tokenized.class, TokenizedBatch.class})))
-    @ApiResponse(responseCode = "404", description = "The model is not installed (`field: model`)")
-    @ApiResponse(responseCode = "413", description = "The body, or an image's width × height, is over the limit")
-    @ApiResponse(responseCode = "415", description = "Not a PNG, JPEG or WebP image")
-    @ApiResponse(responseCode = "422", description = "A corrupt image; a caption missing for a model trained with "
-            + "captions, or given to one without (`field: caption`)")
-    @ApiResponse(responseCode = "503", description = "The model is installed but cannot be served")
+    @TokenizeResponses
     public Object tokenizeUpload(@RequestPart("file") List<MultipartFile> files,
                                  @RequestPart(name = "model", required = false) String model,
                                  @RequestParam(name = "caption", required = false) List<String> caption)
@@ -86,15 +92,7 @@ public class ImageTokenizeController {
     }
 
     @PostMapping(path = "/v1/tokenize/image", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @ApiResponse(responseCode = "200", description = "One image: Tokenized; several: TokenizedBatch",
-            content = @Content(mediaType = "application/json",
-                    schema = @Schema(oneOf = {Tokenized.class, TokenizedBatch.class})))
-    @ApiResponse(responseCode = "404", description = "The model is not installed (`field: model`)")
-    @ApiResponse(responseCode = "413", description = "The body, or an image's width × height, is over the limit")
-    @ApiResponse(responseCode = "415", description = "Not a PNG, JPEG or WebP image")
-    @ApiResponse(responseCode = "422", description = "A corrupt image; a caption missing for a model trained with "
-            + "captions, or given to one without (`field: caption`)")
-    @ApiResponse(responseCode = "503", description = "The model is installed but cannot be served")
+    @TokenizeResponses
     public Object tokenizeJson(@RequestBody TokenizeRequest body) {
         boolean batch = body.imagesBase64() != null;
         if (batch == (body.imageBase64() != null)) {

@@ -3,13 +3,12 @@ package dev.tessera.tokenizers.video.vqtoken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tessera.tokenizers.audio.Wav;
 import dev.tessera.tokenizers.video.InvalidVideoException;
 import dev.tessera.tokenizers.video.SampledVideo;
 import dev.tessera.tokenizers.video.SyntheticClips;
 import dev.tessera.tokenizers.video.VideoFrames;
 import dev.tessera.tokenizers.video.VideoTooLongException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -167,16 +166,8 @@ class VQTokenTest {
                 .isInstanceOf(VideoTooLongException.class);
     }
 
-    /** One second of a 440 Hz tone as 16-bit mono PCM WAV: audio only. */
+    /** A 440 Hz tone as 16-bit mono PCM WAV: audio only. */
     static byte[] wav(int rate, int samples) {
-        ByteBuffer b = ByteBuffer.allocate(44 + 2 * samples).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + 2 * samples).put("WAVE".getBytes());
-        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate).putInt(2 * rate)
-                .putShort((short) 2).putShort((short) 16);
-        b.put("data".getBytes()).putInt(2 * samples);
-        for (int i = 0; i < samples; i++) {
-            b.putShort((short) (8000 * Math.sin(2 * Math.PI * 440 * i / rate)));
-        }
-        return b.array();
+        return Wav.pcm16(Wav.tone(440, (double) samples / rate, rate, 8000), rate, 1);
     }
 }
