@@ -92,6 +92,47 @@ class VideoTokenizeApiTest {
     }
 
     @Test
+    void aClipRunAsAJobReportsProgressAndEndsWithTheSameAnswer() throws Exception {
+        byte[] mp4 = Files.readAllBytes(CLIPS.resolve("swap.mp4"));
+        Map<String, String> fields = Map.of("fps", "5", "num_tokens", "2", "backbone", "descriptor");
+        JsonNode direct = server.upload("/v1/tokenize/video", "swap.mp4", mp4, fields).json();
+        Map<String, String> async = new java.util.HashMap<>(fields);
+        async.put("async", "true");
+        Reply accepted = server.upload("/v1/tokenize/video", "swap.mp4", mp4, async);
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        String location = accepted.header("Location");
+        assertThat(location).startsWith("/v1/jobs/video-");
+        JsonNode job = accepted.json();
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+        while (!job.path("state").asString().equals("done") && !job.path("state").asString().equals("failed")
+                && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+            job = server.get(location).json();
+        }
+        assertThat(job.path("state").asString()).as(job.toString()).isEqualTo("done");
+        assertThat(job.path("kind").asString()).isEqualTo("video-tokenize");
+        assertThat(job.path("frames_done").asInt()).isEqualTo(10);
+        assertThat(job.path("frames_expected").asInt()).isEqualTo(10);
+        assertThat(job.path("frames_per_second").asDouble()).isPositive();
+        assertThat(job.path("eta_seconds").asDouble()).isZero();
+        assertThat(job.path("result").path("positions").path("index")).isEqualTo(direct.path("positions").path("index"));
+
+        // Bad bytes found only while the job runs end it as failed, with the reason.
+        Reply broken = server.upload("/v1/tokenize/video", "x.mp4", Arrays.copyOf(mp4, mp4.length / 3), async);
+        assertThat(broken.status()).isEqualTo(202);
+        String brokenAt = broken.header("Location");
+        JsonNode failed = broken.json();
+        deadline = java.time.Instant.now().plusSeconds(60);
+        while (!failed.path("state").asString().equals("failed") && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+            failed = server.get(brokenAt).json();
+        }
+        assertThat(failed.path("state").asString()).isEqualTo("failed");
+        assertThat(failed.path("message").asString()).contains("corrupt or truncated");
+        BadInputTest.assertProblem(server.get("/v1/jobs/video-no-such-job"), 404, null);
+    }
+
+    @Test
     void modelsListTheVideoTokenizer() {
         JsonNode models = server.get("/v1/models").json().path("models");
         boolean found = false;

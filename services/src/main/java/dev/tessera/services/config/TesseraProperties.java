@@ -85,6 +85,8 @@ public record TesseraProperties(
      * @param patchSize      patch side of the descriptor: (frameSize / patchSize)² patches per frame
      * @param backbone       patch vectors: {@code auto} (the first installed TiTok's patch states, else the
      *                       descriptor), {@code descriptor}, or the name of an image tokenizer
+     * @param jobThreshold   uploads larger than this run as a job (202 + {@code /v1/jobs/{id}}); smaller ones
+     *                       too when the request says {@code async=true}
      */
     public record Video(
             @DefaultValue("2") double fps,
@@ -93,7 +95,8 @@ public record TesseraProperties(
             @DefaultValue("10m") java.time.Duration maxDuration,
             @DefaultValue("128") int frameSize,
             @DefaultValue("16") int patchSize,
-            @DefaultValue("auto") String backbone) {}
+            @DefaultValue("auto") String backbone,
+            @DefaultValue("16MB") DataSize jobThreshold) {}
 
     public record Chunking(
             @DefaultValue("" + SearchDefaults.CHUNK_TOKENS) int tokens,

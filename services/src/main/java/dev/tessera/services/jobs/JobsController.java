@@ -9,19 +9,30 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import dev.tessera.services.video.VideoJobs;
 
 @RestController
 @Tag(name = "documents")
 public class JobsController {
 
     private final BulkIngestJobs jobs;
+    private final VideoJobs videoJobs;
 
-    public JobsController(BulkIngestJobs jobs) {
+    public JobsController(BulkIngestJobs jobs, VideoJobs videoJobs) {
         this.jobs = jobs;
+        this.videoJobs = videoJobs;
     }
 
+    /** A bulk ingest job, or a video tokenization job (ids {@code video-…}). */
     @GetMapping("/v1/jobs/{id}")
-    public JobStatus get(@PathVariable String id) {
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The job",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(
+                            oneOf = {JobStatus.class, VideoJobs.VideoJobStatus.class})))
+    public Object get(@PathVariable String id) {
+        if (id.startsWith(VideoJobs.PREFIX)) {
+            return videoJobs.get(id).orElseThrow(() -> new JobNotFoundException(id));
+        }
         return jobs.get(id).orElseThrow(() -> new JobNotFoundException(id));
     }
 

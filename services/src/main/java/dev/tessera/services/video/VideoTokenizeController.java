@@ -33,19 +33,27 @@ public class VideoTokenizeController {
                               java.util.Map<String, Double> timingsMs) {}
 
     private final VideoTokenizers tokenizers;
+    private final VideoJobs jobs;
 
-    public VideoTokenizeController(VideoTokenizers tokenizers) {
+    public VideoTokenizeController(VideoTokenizers tokenizers, VideoJobs jobs) {
         this.tokenizers = tokenizers;
+        this.jobs = jobs;
     }
 
     @PostMapping(path = "/v1/tokenize/video", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    @ApiResponse(responseCode = "200", description = "The clip's tokens and position map")
+    @ApiResponse(responseCode = "200", description = "The clip's tokens and position map",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = VideoTokens.class)))
+    @ApiResponse(responseCode = "202", description = "A long clip (over tessera.video.job-threshold) or async=true: "
+            + "a job; GET its Location (/v1/jobs/{id}) for progress and, when done, the same answer as 200",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = VideoJobs.VideoJobStatus.class)))
     @ApiResponse(responseCode = "400", description = "A parameter out of range (`field` names it)")
     @ApiResponse(responseCode = "404", description = "Unknown model or backbone (`field: model` / `backbone`)")
     @ApiResponse(responseCode = "413", description = "The upload, or the video's duration, is over the limit")
     @ApiResponse(responseCode = "415", description = "Not a container FFmpeg reads")
     @ApiResponse(responseCode = "422", description = "A corrupt or truncated video, audio only, or no decodable frame")
-    public VideoTokens tokenize(@RequestPart("file") MultipartFile file,
+    public org.springframework.http.ResponseEntity<?> tokenize(@RequestPart("file") MultipartFile file,
                                 @RequestParam(name = "model", required = false) String model,
                                 @RequestParam(name = "fps", required = false) Double fps,
                                 @RequestParam(name = "max_frames", required = false) Integer maxFrames,
@@ -53,7 +61,8 @@ public class VideoTokenizeController {
                                 @RequestParam(name = "k_min", required = false) Integer kMin,
                                 @RequestParam(name = "k_max", required = false) Integer kMax,
                                 @RequestParam(name = "return_codebook", required = false) Boolean returnCodebook,
-                                @RequestParam(name = "backbone", required = false) String backbone)
+                                @RequestParam(name = "backbone", required = false) String backbone,
+                                @RequestParam(name = "async", required = false) Boolean async)
             throws IOException {
         if (model != null && !model.isBlank() && !tokenizers.names().contains(model)) {
             throw new UnknownVideoModelException(model, tokenizers.names());
@@ -79,12 +88,25 @@ public class VideoTokenizeController {
         if (file.isEmpty()) {
             throw new InvalidRequestException("file", "the file is empty");
         }
-        VideoTokenizers.Tokenized t = tokenizers.tokenize(file.getBytes(), rate, frames,
-                new VQToken.Options(k, low, high, 100, 0), backbone);
+        VQToken.Options options = new VQToken.Options(k, low, high, 100, 0);
+        boolean codebook = Boolean.TRUE.equals(returnCodebook);
+        tokenizers.backbone(backbone);   // an unknown or unusable backbone is refused now, not in the job
+        if (Boolean.TRUE.equals(async) || file.getSize() > s.jobThreshold().toBytes()) {
+            java.nio.file.Path upload = java.nio.file.Files.createTempFile("tessera-video", ".upload");
+            file.transferTo(upload);
+            VideoJobs.VideoJobStatus job = jobs.submit(upload, rate, frames, options, backbone, t -> answer(t, codebook));
+            return org.springframework.http.ResponseEntity.accepted()
+                    .location(java.net.URI.create("/v1/jobs/" + job.id())).body(job);
+        }
+        VideoTokenizers.Tokenized t = tokenizers.tokenize(file.getBytes(), rate, frames, options, backbone);
+        return org.springframework.http.ResponseEntity.ok(answer(t, codebook));
+    }
+
+    private static VideoTokens answer(VideoTokenizers.Tokenized t, boolean codebook) {
         VQToken.Result r = t.result();
         return new VideoTokens(VideoTokenizers.MODEL, t.backbone(), r.tokens(), r.k(), r.adaptive(),
                 new Positions(r.frames(), r.height(), r.width(), r.index(), t.video().timesMs()),
-                Boolean.TRUE.equals(returnCodebook) ? r.codebook() : null, r.compressionRatio(), r.fidelity(),
+                codebook ? r.codebook() : null, r.compressionRatio(), r.fidelity(),
                 java.util.Map.of("decode", t.decodeMs(), "embed", t.embedMs(), "cluster", t.clusterMs()));
     }
 }

@@ -106,10 +106,35 @@ public class VideoTokenizers {
     }
 
     public Tokenized tokenize(byte[] bytes, double fps, int maxFrames, VQToken.Options options, String backboneName) {
+        java.nio.file.Path file = null;
+        try {
+            file = java.nio.file.Files.createTempFile("tessera-video", ".upload");
+            java.nio.file.Files.write(file, bytes);
+            return tokenize(file, fps, maxFrames, options, backboneName, VideoFrames.Progress.NONE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            deleteQuietly(file);
+        }
+    }
+
+    static void deleteQuietly(java.nio.file.Path file) {
+        if (file != null) {
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+            } catch (java.io.IOException ignored) {
+                // a temp file left behind is harmless
+            }
+        }
+    }
+
+    /** Tokenizes a video file, reporting decoding progress (the slow part of a long clip). */
+    public Tokenized tokenize(java.nio.file.Path videoFile, double fps, int maxFrames, VQToken.Options options,
+                              String backboneName, VideoFrames.Progress progress) {
         PatchEmbedder backbone = backbone(backboneName);
         long t0 = System.nanoTime();
-        SampledVideo video = VideoFrames.sample(bytes, fps, maxFrames, backbone.frameSize(),
-                settings.maxDuration().toMillis());
+        SampledVideo video = VideoFrames.sample(videoFile, fps, maxFrames, backbone.frameSize(),
+                settings.maxDuration().toMillis(), progress);
         long t1 = System.nanoTime();
         List<float[]> patches;
         if (backbone instanceof TiTokPatchStates) {

@@ -56,8 +56,22 @@ public final class VideoFrames {
         }
     }
 
+    /** Called as decoding goes: frames kept so far, the one expected in all, and the video time reached. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (kept, expected, atMs) -> { };
+
+        void update(int kept, int expected, long atMs);
+    }
+
     /** As {@link #sample(byte[], double, int, int, long)}, reading the video from a file. */
     public static SampledVideo sample(Path videoFile, double fps, int maxFrames, int size, long maxDurationMs) {
+        return sample(videoFile, fps, maxFrames, size, maxDurationMs, Progress.NONE);
+    }
+
+    /** As {@link #sample(Path, double, int, int, long)}, reporting progress after every kept frame. */
+    public static SampledVideo sample(Path videoFile, double fps, int maxFrames, int size, long maxDurationMs,
+                                      Progress progress) {
         if (fps <= 0 || maxFrames <= 0 || size <= 0) {
             throw new IllegalArgumentException("fps, max_frames and size must be positive");
         }
@@ -81,6 +95,8 @@ public final class VideoFrames {
                 throw new VideoTooLongException("video lasts " + durationMs / 1000.0 + " s; at most "
                         + maxDurationMs / 1000.0 + " s");
             }
+            int expected = durationMs > 0
+                    ? (int) Math.max(1, Math.min(maxFrames, Math.ceil(durationMs / 1000.0 * fps))) : maxFrames;
             List<float[]> frames = new ArrayList<>();
             List<Long> times = new ArrayList<>();
             double stepUs = 1_000_000.0 / fps;
@@ -113,6 +129,7 @@ public final class VideoFrames {
                 }
                 frames.add(toSquare(image, size));
                 times.add(ts / 1000);
+                progress.update(frames.size(), Math.max(expected, frames.size()), ts / 1000);
                 nextUs = (Math.floor((ts + 1000) / stepUs) + 1) * stepUs;
             }
             if (frames.isEmpty()) {
@@ -120,6 +137,7 @@ public final class VideoFrames {
                         : "no frame could be converted");
             }
             long[] t = times.stream().mapToLong(Long::longValue).toArray();
+            progress.update(frames.size(), frames.size(), t[t.length - 1]);   // the estimate settles on the truth
             return new SampledVideo(List.copyOf(frames), t, size, durationMs, grabber.getFrameRate());
         } catch (InvalidVideoException | VideoTooLongException e) {
             throw e;
