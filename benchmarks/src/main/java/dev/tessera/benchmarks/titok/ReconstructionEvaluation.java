@@ -4,6 +4,7 @@ import dev.tessera.benchmarks.cli.Args;
 import dev.tessera.benchmarks.cli.UsageException;
 import dev.tessera.benchmarks.report.MarkdownTable;
 import dev.tessera.benchmarks.report.Progress;
+import dev.tessera.tokenizers.image.CaptionsTsv;
 import dev.tessera.tokenizers.image.ImagePreprocessor;
 import dev.tessera.tokenizers.image.ImageTokenizer;
 import dev.tessera.tokenizers.image.titok.TiTokTokenizer;
@@ -186,14 +187,10 @@ public final class ReconstructionEvaluation {
         Map<Path, Map<String, String>> byDir = new HashMap<>();
         for (Path f : files) {
             Path dir = f.toAbsolutePath().getParent();
-            Map<String, String> table = byDir.computeIfAbsent(dir, d -> new HashMap<>());
-            if (table.isEmpty() && Files.isRegularFile(dir.resolve("captions.tsv"))) {
-                for (String line : Files.readAllLines(dir.resolve("captions.tsv"))) {
-                    int tab = line.indexOf('\t');
-                    if (tab > 0) {
-                        table.put(line.substring(0, tab), line.substring(tab + 1).strip());
-                    }
-                }
+            Map<String, String> table = byDir.get(dir);
+            if (table == null) {
+                table = CaptionsTsv.read(dir);
+                byDir.put(dir, table);
             }
             out.put(f, table.get(f.getFileName().toString()));
         }

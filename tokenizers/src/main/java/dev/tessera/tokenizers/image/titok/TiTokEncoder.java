@@ -82,7 +82,7 @@ final class TiTokEncoder {
     /**
      * Pixels [B, 3, S, S] in [0, 1] → latents [B, C', 1, N]. Records enc_ln_post and latents.
      *
-     * @param text caption states [B, L, D] (padded rows zero) for a TexTok-mode encoder, else null
+     * @param text caption states [B, L, D] (padded rows zero) for a TexTok-mode encoder; ignored by one without a text branch
      */
     NDArray forward(NDArray pixels, NDArray text, Probe probe) {
         long batch = pixels.getShape().get(0);

@@ -38,7 +38,7 @@ public final class TiTokGraph {
     /**
      * Pixels [B, 3, S, S] in [0, 1] → latents [B, C, 1, N].
      *
-     * @param text caption states [B, L, D] for a TexTok-mode encoder, else null
+     * @param text caption states [B, L, D] for a TexTok-mode encoder (an encoder without a text branch ignores them), or null
      */
     public NDArray encode(NDArray pixels, NDArray text) {
         return encoder.forward(pixels, text, Probe.NONE);

@@ -200,15 +200,14 @@ public final class TiTokTrainer implements AutoCloseable {
         try (NDManager call = manager.newSubManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray x = call.create(pixels, new Shape(batch, 3, s, s));
-            NDArray text = textStates(call, captionStates, batch);
-            NDArray encoderText = config.textConditioned() && config.text().encoder() ? text : null;
+            NDArray text = textStates(call, captionStates, batch);   // an encoder without a text branch ignores it
             float total;
             float reconstruction;
             float quantizer;
             NDArray ids;
             NDArray latents;
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                TiTokGraph.Quantized q = graph.quantize(graph.encode(x, encoderText));
+                TiTokGraph.Quantized q = graph.quantize(graph.encode(x, text));
                 NDArray rec = graph.decode(q.straightThrough(), text).sub(x).square().mean();
                 NDArray codebookLoss = q.zq().sub(q.z().stopGradient()).square().mean();
                 NDArray commitment = q.z().sub(q.zq().stopGradient()).square().mean().mul(hyper.commitmentCost());
@@ -313,8 +312,7 @@ public final class TiTokTrainer implements AutoCloseable {
             scope.suppressNotUsedWarning();
             NDArray x = call.create(all, new Shape(images.size(), 3, s, s));
             NDArray text = textStates(call, captionStates, images.size());
-            NDArray encoderText = config.textConditioned() && config.text().encoder() ? text : null;
-            long[] flat = graph.indices(graph.encode(x, encoderText)).toLongArray();
+            long[] flat = graph.indices(graph.encode(x, text)).toLongArray();
             int n = config.numLatentTokens();
             int[][] out = new int[images.size()][n];
             for (int i = 0; i < flat.length; i++) {

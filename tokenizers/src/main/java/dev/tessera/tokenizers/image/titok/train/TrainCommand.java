@@ -2,6 +2,7 @@ package dev.tessera.tokenizers.image.titok.train;
 
 import ai.djl.Device;
 import dev.tessera.tokenizers.image.CaptionEncoder;
+import dev.tessera.tokenizers.image.CaptionsTsv;
 import dev.tessera.tokenizers.image.ImagePreprocessor;
 import dev.tessera.tokenizers.image.titok.TiTokConfig;
 import dev.tessera.tokenizers.image.titok.TiTokTokenizer;
@@ -90,13 +91,12 @@ public final class TrainCommand {
             err.println("no PNG or JPEG files under " + data);
             return 1;
         }
-        files = Dataset.readable(files, imageSize, err);
-        if (files.isEmpty()) {
+        Dataset dataset = Dataset.load(files, imageSize, hyper.seed(), err);
+        if (dataset.size() == 0) {
             err.println("none of the images under " + data + " can be read");
             return 1;
         }
-        batch = Math.min(batch, files.size());
-        Dataset dataset = new Dataset(files, imageSize, hyper.seed());
+        batch = Math.min(batch, dataset.size());
         boolean captions = o.containsKey("captions");
         if (captions) {
             try {
@@ -106,7 +106,7 @@ public final class TrainCommand {
                 return 1;
             }
         }
-        int stepsPerEpoch = (files.size() + batch - 1) / batch;
+        int stepsPerEpoch = (dataset.size() + batch - 1) / batch;
         long totalSteps = o.containsKey("steps") ? Long.parseLong(o.get("steps"))
                 : (long) integer(o, "epochs", 10) * stepsPerEpoch;
 
@@ -132,8 +132,9 @@ public final class TrainCommand {
                 err.println("--layout grid is the text-free 2D baseline; drop --captions");
                 return 2;
             }
+            CaptionEncoder textModel = captions ? textEncoder(o) : null;
             TiTokConfig.TextBranch text = captions ? new TiTokConfig.TextBranch(integer(o, "text-length", 16),
-                    textEncoder(o).dimension(), true, textEncoder(o).name()) : null;
+                    textModel.dimension(), true, textModel.name()) : null;
             TiTokConfig config = new TiTokConfig(imageSize, patch, patch, integer(o, "tokens", 0), vit, vit,
                     TiTokConfig.QuantizeMode.VQ, integer(o, "codebook", 1024), integer(o, "token-size", 16),
                     o.containsKey("l2-norm"), false, null, text,
@@ -160,7 +161,7 @@ public final class TrainCommand {
                     trainer.config().grid2d() ? "2D-grid VQ" : trainer.config().textConditioned()
                             ? "TiTok (TexTok mode, captions by " + trainer.config().text().textEncoder() + ")" : "TiTok",
                     trainer.config().imageSize(), trainer.config().numLatentTokens(), trainer.config().codebookSize(),
-                    trainer.device(), files.size(), batch, totalSteps);
+                    trainer.device(), dataset.size(), batch, totalSteps);
             long started = System.nanoTime();
             long firstStep = trainer.step();
             int s = imageSize;
@@ -203,15 +204,10 @@ public final class TrainCommand {
         return 0;
     }
 
-    private static CaptionEncoder cachedEncoder;
-
     private static CaptionEncoder textEncoder(Map<String, String> o) {
-        if (cachedEncoder == null) {
-            String name = o.getOrDefault("text-encoder", "bge-small-en-v1.5");
-            cachedEncoder = CaptionEncoder.Resolver.serviceLoader().resolve(name).orElseThrow(
-                    () -> new IllegalArgumentException("text model '" + name + "' is not available"));
-        }
-        return cachedEncoder;
+        String name = o.getOrDefault("text-encoder", "bge-small-en-v1.5");
+        return CaptionEncoder.Resolver.serviceLoader().resolve(name).orElseThrow(
+                () -> new IllegalArgumentException("text model '" + name + "' is not available"));
     }
 
     private static int integer(Map<String, String> o, String key, int fallback) {
@@ -243,7 +239,7 @@ public final class TrainCommand {
         private final int size;
         private final long seed;
         private final ImagePreprocessor preprocessor = new ImagePreprocessor(100_000_000L);
-        private final Map<Integer, float[]> cache = new HashMap<>();
+        private final Map<Integer, float[]> cache;
         private final boolean caching;
         private long orderEpoch = -1;
         private List<Integer> order;
@@ -251,11 +247,50 @@ public final class TrainCommand {
         private final Map<String, float[]> captionStates = new HashMap<>();
         private int stateWidth;
 
-        Dataset(List<Path> files, int size, long seed) {
+        private Dataset(List<Path> files, int size, long seed, boolean caching, Map<Integer, float[]> cache) {
             this.files = files;
             this.size = size;
             this.seed = seed;
-            this.caching = (long) files.size() * 3 * size * size * 4 <= 256L << 20;
+            this.caching = caching;
+            this.cache = cache;
+        }
+
+        /**
+         * Decodes every file once, keeping (in the cache, while it stays under 256 MB) the ones that
+         * decode within the pixel limit; the others (corrupt, oversized, not really an image) are
+         * named on {@code err} and left out, so one bad file does not end a long run. A progress
+         * line every 1000 files.
+         */
+        static Dataset load(List<Path> candidates, int size, long seed, PrintStream err) {
+            boolean caching = (long) candidates.size() * 3 * size * size * 4 <= 256L << 20;
+            ImagePreprocessor pre = new ImagePreprocessor(100_000_000L);
+            List<Path> ok = new ArrayList<>(candidates.size());
+            Map<Integer, float[]> cache = new HashMap<>();
+            int skipped = 0;
+            for (int i = 0; i < candidates.size(); i++) {
+                Path f = candidates.get(i);
+                try {
+                    float[] pixels = pre.toModelInput(pre.decode(Files.readAllBytes(f)), size);
+                    if (caching) {
+                        cache.put(ok.size(), pixels);
+                    }
+                    ok.add(f);
+                } catch (IOException | IllegalArgumentException e) {
+                    skipped++;
+                    err.println("skipping " + f + ": " + e.getMessage());
+                }
+                if ((i + 1) % 1000 == 0) {
+                    err.printf(Locale.ROOT, "checked %d/%d images%n", i + 1, candidates.size());
+                }
+            }
+            if (skipped > 0) {
+                err.printf(Locale.ROOT, "%d of %d images left out%n", skipped, candidates.size());
+            }
+            return new Dataset(List.copyOf(ok), size, seed, caching, cache);
+        }
+
+        int size() {
+            return files.size();
         }
 
         int[] batch(long step, int batch) {
@@ -279,34 +314,6 @@ public final class TrainCommand {
             return picks;
         }
 
-        /**
-         * The files that decode within the pixel limit; the others (corrupt, oversized, not really
-         * an image) are named on {@code err} and left out, so one bad file does not end a long run.
-         * Decodes every file once, with a progress line every 1000.
-         */
-        static List<Path> readable(List<Path> files, int size, PrintStream err) {
-            ImagePreprocessor pre = new ImagePreprocessor(100_000_000L);
-            List<Path> ok = new ArrayList<>(files.size());
-            int skipped = 0;
-            for (int i = 0; i < files.size(); i++) {
-                Path f = files.get(i);
-                try {
-                    pre.toModelInput(pre.decode(Files.readAllBytes(f)), size);
-                    ok.add(f);
-                } catch (IOException | IllegalArgumentException e) {
-                    skipped++;
-                    err.println("skipping " + f + ": " + e.getMessage());
-                }
-                if ((i + 1) % 1000 == 0) {
-                    err.printf(Locale.ROOT, "checked %d/%d images%n", i + 1, files.size());
-                }
-            }
-            if (skipped > 0) {
-                err.printf(Locale.ROOT, "%d of %d images left out%n", skipped, files.size());
-            }
-            return ok;
-        }
-
         /** Caption per file from captions.tsv in its folder; every image needs one. */
         void readCaptions() throws IOException {
             Map<Path, Map<String, String>> byDir = new HashMap<>();
@@ -315,21 +322,13 @@ public final class TrainCommand {
                 Path dir = f.toAbsolutePath().getParent();
                 Map<String, String> table = byDir.get(dir);
                 if (table == null) {
-                    table = new HashMap<>();
-                    Path tsv = dir.resolve("captions.tsv");
-                    if (Files.isRegularFile(tsv)) {
-                        for (String line : Files.readAllLines(tsv)) {
-                            int tab = line.indexOf('\t');
-                            if (tab > 0 && !line.substring(tab + 1).isBlank()) {
-                                table.put(line.substring(0, tab), line.substring(tab + 1).strip());
-                            }
-                        }
-                    }
+                    table = CaptionsTsv.read(dir);
                     byDir.put(dir, table);
                 }
                 String caption = table.get(f.getFileName().toString());
                 if (caption == null) {
-                    throw new IllegalArgumentException("--captions: no caption for " + f + " in " + dir.resolve("captions.tsv"));
+                    throw new IllegalArgumentException("--captions: no caption for " + f + " in "
+                            + dir.resolve(CaptionsTsv.FILE));
                 }
                 captions.add(caption);
             }
@@ -354,10 +353,6 @@ public final class TrainCommand {
                 System.arraycopy(captionStates.get(captions.get(picks[i])), 0, out, i * stateWidth, stateWidth);
             }
             return out;
-        }
-
-        String caption(int index) {
-            return captions.get(index);
         }
 
         float[] image(int index) throws IOException {
