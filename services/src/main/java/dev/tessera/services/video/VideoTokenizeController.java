@@ -91,15 +91,27 @@ public class VideoTokenizeController {
         VQToken.Options options = new VQToken.Options(k, low, high, 100, 0);
         boolean codebook = Boolean.TRUE.equals(returnCodebook);
         tokenizers.backbone(backbone);   // an unknown or unusable backbone is refused now, not in the job
-        if (Boolean.TRUE.equals(async) || file.getSize() > s.jobThreshold().toBytes()) {
-            java.nio.file.Path upload = java.nio.file.Files.createTempFile("tessera-video", ".upload");
+        // FFmpeg reads a file (MP4s with their index at the end need to seek), so the upload goes to one either way.
+        java.nio.file.Path upload = java.nio.file.Files.createTempFile("tessera-video", ".upload");
+        try {
             file.transferTo(upload);
+        } catch (IOException | RuntimeException e) {
+            VideoTokenizers.deleteQuietly(upload);
+            throw e;
+        }
+        if (Boolean.TRUE.equals(async) || file.getSize() > s.jobThreshold().toBytes()) {
+            // The job deletes the file when it ends.
             VideoJobs.VideoJobStatus job = jobs.submit(upload, rate, frames, options, backbone, t -> answer(t, codebook));
             return org.springframework.http.ResponseEntity.accepted()
                     .location(java.net.URI.create("/v1/jobs/" + job.id())).body(job);
         }
-        VideoTokenizers.Tokenized t = tokenizers.tokenize(file.getBytes(), rate, frames, options, backbone);
-        return org.springframework.http.ResponseEntity.ok(answer(t, codebook));
+        try {
+            VideoTokenizers.Tokenized t = tokenizers.tokenize(upload, rate, frames, options, backbone,
+                    dev.tessera.tokenizers.video.VideoFrames.Progress.NONE);
+            return org.springframework.http.ResponseEntity.ok(answer(t, codebook));
+        } finally {
+            VideoTokenizers.deleteQuietly(upload);
+        }
     }
 
     private static VideoTokens answer(VideoTokenizers.Tokenized t, boolean codebook) {

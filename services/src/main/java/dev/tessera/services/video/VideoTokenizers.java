@@ -79,7 +79,7 @@ public class VideoTokenizers {
             for (ImageModels.Installed m : images.all()) {
                 if (!m.bundled() && m.available() && titok(m.tokenizer()) != null
                         && m.tokenizer().captions() != ImageTokenizer.Captions.ENCODER_AND_DECODER) {
-                    return new TiTokPatchStates(m.name(), titok(m.tokenizer()));
+                    return serialized(new TiTokPatchStates(m.name(), titok(m.tokenizer())), m.tokenizer());
                 }
             }
             return descriptor;
@@ -93,7 +93,42 @@ public class VideoTokenizers {
             throw new dev.tessera.retrieval.InvalidRequestException("backbone", "image tokenizer " + wanted
                     + (m.available() ? " cannot give patch states without a caption" : " is unavailable: " + m.problem()));
         }
-        return new TiTokPatchStates(m.name(), t);
+        return serialized(new TiTokPatchStates(m.name(), t), m.tokenizer());
+    }
+
+    /**
+     * Patch states taken under the monitor the image endpoints hold for the same model, so a video
+     * and an image request do not run forward passes of one model side by side.
+     */
+    private static PatchEmbedder serialized(PatchEmbedder inner, Object monitor) {
+        return new PatchEmbedder() {
+            @Override
+            public String name() {
+                return inner.name();
+            }
+
+            @Override
+            public int frameSize() {
+                return inner.frameSize();
+            }
+
+            @Override
+            public int grid() {
+                return inner.grid();
+            }
+
+            @Override
+            public int dimension() {
+                return inner.dimension();
+            }
+
+            @Override
+            public List<float[]> embed(List<float[]> frames) {
+                synchronized (monitor) {
+                    return inner.embed(frames);
+                }
+            }
+        };
     }
 
     private static TiTokTokenizer titok(ImageTokenizer t) {
@@ -103,19 +138,6 @@ public class VideoTokenizers {
 
     public TesseraProperties.Video settings() {
         return settings;
-    }
-
-    public Tokenized tokenize(byte[] bytes, double fps, int maxFrames, VQToken.Options options, String backboneName) {
-        java.nio.file.Path file = null;
-        try {
-            file = java.nio.file.Files.createTempFile("tessera-video", ".upload");
-            java.nio.file.Files.write(file, bytes);
-            return tokenize(file, fps, maxFrames, options, backboneName, VideoFrames.Progress.NONE);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } finally {
-            deleteQuietly(file);
-        }
     }
 
     static void deleteQuietly(java.nio.file.Path file) {
@@ -136,14 +158,7 @@ public class VideoTokenizers {
         SampledVideo video = VideoFrames.sample(videoFile, fps, maxFrames, backbone.frameSize(),
                 settings.maxDuration().toMillis(), progress);
         long t1 = System.nanoTime();
-        List<float[]> patches;
-        if (backbone instanceof TiTokPatchStates) {
-            synchronized (images) {   // the image tokenizers serve one call at a time
-                patches = backbone.embed(video.frames());
-            }
-        } else {
-            patches = backbone.embed(video.frames());
-        }
+        List<float[]> patches = backbone.embed(video.frames());
         long t2 = System.nanoTime();
         VQToken.Result result = VQToken.tokenize(patches, backbone.grid(), backbone.grid(), options);
         long t3 = System.nanoTime();
