@@ -49,6 +49,8 @@ public final class TesseraServer implements AutoCloseable {
     public static final String MISMATCHED_LLM = "mismatched-llm";
 
     private final Path dataDir;
+    private final boolean installTestModels;
+    private final String[] extraArgs;
 
     private TesseraServer(Path dataDir, String... extraArgs) {
         this(dataDir, true, extraArgs);
@@ -57,6 +59,8 @@ public final class TesseraServer implements AutoCloseable {
     private TesseraServer(Path dataDir, boolean installTestModels, String... extraArgs) {
         System.setProperty("ai.djl.offline", "true");
         this.dataDir = dataDir;
+        this.installTestModels = installTestModels;
+        this.extraArgs = extraArgs.clone();
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--tessera.data-dir=" + dataDir));
@@ -162,6 +166,18 @@ public final class TesseraServer implements AutoCloseable {
     @Override
     public void close() {
         context.close();
+    }
+
+    /** Stops this server (a clean shutdown) and starts another on the same data directory and settings. */
+    public TesseraServer restart() {
+        context.close();
+        return new TesseraServer(dataDir, false, installTestModels ? withTestDefaults(extraArgs) : extraArgs);
+    }
+
+    private static String[] withTestDefaults(String[] extraArgs) {
+        List<String> args = new ArrayList<>(List.of(extraArgs));
+        args.add("--tessera.images.default-model=titok-tiny");
+        return args.toArray(String[]::new);
     }
 
     public ConfigurableApplicationContext context() {

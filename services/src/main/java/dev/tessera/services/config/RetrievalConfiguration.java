@@ -25,6 +25,12 @@ public class RetrievalConfiguration {
                 VectorEngine.parse(properties.vectorEngine()));
     }
 
+    /** Stored video clips, in their own Lucene index beside the text one (vectors of another dimension). */
+    @Bean(destroyMethod = "close")
+    dev.tessera.retrieval.video.VideoIndex videoIndex(TesseraProperties properties) {
+        return dev.tessera.retrieval.video.LuceneVideoIndex.open(properties.dataDir().resolve("video"));
+    }
+
     @Bean
     DocumentIngestor documentIngestor(TesseraProperties properties, EmbeddingModels models, DocumentIndex index) {
         Embedder embedder = models.searchModel();

@@ -9,7 +9,12 @@ import dev.tessera.retrieval.search.SearchMode;
 import dev.tessera.retrieval.search.SearchRequest;
 import dev.tessera.retrieval.search.SearchResult;
 import dev.tessera.services.config.TesseraProperties;
+import dev.tessera.services.video.VideoLibrary;
+import dev.tessera.services.video.VideoSearchResponse;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import org.springframework.http.MediaType;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +32,9 @@ public class SearchController {
      * @param weight  hybrid only: dense weight for convex fusion
      */
     @Schema(name = "SearchRequest")
+    /** @param likeVideo id of a stored clip: find clips like it (video hits) instead of text */
     public record Query(String query, Integer k, String mode, Map<String, Object> filter, String fusion, Double weight,
-                        Boolean highlight) {}
+                        Boolean highlight, String likeVideo) {}
 
     @Schema(name = "SearchHit")
     public record Hit(String docId, String chunkId, float score, String title, String text, int start, int end,
@@ -43,14 +49,28 @@ public class SearchController {
 
     private final HybridSearcher searcher;
     private final TesseraProperties properties;
+    private final VideoLibrary videos;
 
-    public SearchController(HybridSearcher searcher, TesseraProperties properties) {
+    public SearchController(HybridSearcher searcher, TesseraProperties properties, VideoLibrary videos) {
         this.searcher = searcher;
         this.properties = properties;
+        this.videos = videos;
     }
 
-    @PostMapping("/v1/search")
-    public Response search(@RequestBody Query body) {
+    @PostMapping(path = "/v1/search", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ApiResponse(responseCode = "200", description = "Text hits; with like_video, stored clips like that one",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(oneOf = {Response.class, VideoSearchResponse.class})))
+    @ApiResponse(responseCode = "404", description = "like_video names no stored clip")
+    public Object search(@RequestBody Query body) {
+        if (body.likeVideo() != null) {
+            if (body.query() != null || body.fusion() != null || body.weight() != null
+                    || (body.mode() != null && !body.mode().equals("video"))) {
+                throw new InvalidRequestException("like_video",
+                        "like_video searches stored clips: leave out query, fusion and weight, and mode or set it to video");
+            }
+            return videos.searchLike(body.likeVideo(), VideoLibrary.hits(body.k()), MetadataFilter.of(body.filter()));
+        }
         SearchMode mode = parse("mode", () -> SearchMode.parse(body.mode() == null ? "hybrid" : body.mode()));
         Fusion fusion = body.fusion() == null && body.weight() == null ? null : parse("fusion", () -> Fusion.of(
                 body.fusion() == null ? properties.search().fusion() : body.fusion(),

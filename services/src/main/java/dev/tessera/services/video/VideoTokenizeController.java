@@ -28,16 +28,21 @@ public class VideoTokenizeController {
      * @param fidelity    mean cosine between each patch vector and its entry (a proxy of what is kept)
      * @param timingsMs   decode, embed and cluster time of this call
      */
+    /**
+     * @param videoId     the stored clip's id (only with index=true)
+     */
     public record VideoTokens(String model, String backbone, int[] tokens, int numTokens, boolean adaptive,
                               Positions positions, float[][] codebook, double compressionRatio, double fidelity,
-                              java.util.Map<String, Double> timingsMs) {}
+                              java.util.Map<String, Double> timingsMs, String videoId) {}
 
     private final VideoTokenizers tokenizers;
     private final VideoJobs jobs;
+    private final VideoLibrary library;
 
-    public VideoTokenizeController(VideoTokenizers tokenizers, VideoJobs jobs) {
+    public VideoTokenizeController(VideoTokenizers tokenizers, VideoJobs jobs, VideoLibrary library) {
         this.tokenizers = tokenizers;
         this.jobs = jobs;
+        this.library = library;
     }
 
     @PostMapping(path = "/v1/tokenize/video", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -62,20 +67,18 @@ public class VideoTokenizeController {
                                 @RequestParam(name = "k_max", required = false) Integer kMax,
                                 @RequestParam(name = "return_codebook", required = false) Boolean returnCodebook,
                                 @RequestParam(name = "backbone", required = false) String backbone,
-                                @RequestParam(name = "async", required = false) Boolean async)
+                                @RequestParam(name = "async", required = false) Boolean async,
+                                @RequestParam(name = "index", required = false) Boolean index,
+                                @RequestParam(name = "id", required = false) String id,
+                                @RequestParam(name = "source", required = false) String source,
+                                @RequestParam(name = "metadata", required = false) String metadata)
             throws IOException {
         if (model != null && !model.isBlank() && !tokenizers.names().contains(model)) {
             throw new UnknownVideoModelException(model, tokenizers.names());
         }
         var s = tokenizers.settings();
-        double rate = fps == null ? s.fps() : fps;
-        if (!(rate > 0 && rate <= 60)) {
-            throw new InvalidRequestException("fps", "fps must be in (0, 60]");
-        }
-        int frames = maxFrames == null ? s.maxFrames() : maxFrames;
-        if (frames < 1 || frames > s.maxFramesLimit()) {
-            throw new InvalidRequestException("max_frames", "max_frames must be in [1, " + s.maxFramesLimit() + "]");
-        }
+        double rate = tokenizers.fps(fps);
+        int frames = tokenizers.maxFrames(maxFrames);
         int k = numTokens == null ? 0 : numTokens;
         if (numTokens != null && (k < 1 || k > 1024)) {
             throw new InvalidRequestException("num_tokens", "num_tokens must be in [1, 1024] (leave it out for adaptive K)");
@@ -85,40 +88,44 @@ public class VideoTokenizeController {
         if (low < 1 || high < low || high > 256) {
             throw new InvalidRequestException("k_min", "need 1 ≤ k_min ≤ k_max ≤ 256");
         }
-        if (file.isEmpty()) {
-            throw new InvalidRequestException("file", "the file is empty");
-        }
         VQToken.Options options = new VQToken.Options(k, low, high, 100, 0);
         boolean codebook = Boolean.TRUE.equals(returnCodebook);
-        tokenizers.backbone(backbone);   // an unknown or unusable backbone is refused now, not in the job
-        // FFmpeg reads a file (MP4s with their index at the end need to seek), so the upload goes to one either way.
-        java.nio.file.Path upload = java.nio.file.Files.createTempFile("tessera-video", ".upload");
-        try {
-            file.transferTo(upload);
-        } catch (IOException | RuntimeException e) {
-            VideoTokenizers.deleteQuietly(upload);
-            throw e;
+        VideoLibrary.Target target = null;
+        if (Boolean.TRUE.equals(index)) {
+            target = VideoLibrary.target(id, source == null ? file.getOriginalFilename() : source, metadata);
+        } else if (id != null || source != null || metadata != null) {
+            throw new InvalidRequestException(id != null ? "id" : source != null ? "source" : "metadata",
+                    "id, source and metadata describe a stored clip: send them with index=true");
         }
+        tokenizers.backbone(backbone);   // an unknown or unusable backbone is refused now, not in the job
+        java.nio.file.Path upload = VideoTokenizers.spool(file);
         if (Boolean.TRUE.equals(async) || file.getSize() > s.jobThreshold().toBytes()) {
             // The job deletes the file when it ends.
-            VideoJobs.VideoJobStatus job = jobs.submit(upload, rate, frames, options, backbone, t -> answer(t, codebook));
+            VideoLibrary.Target into = target;
+            VideoJobs.VideoJobStatus job = jobs.submit(upload, rate, frames, options, backbone,
+                    t -> answer(t, codebook, store(t, into, upload)));
             return org.springframework.http.ResponseEntity.accepted()
                     .location(java.net.URI.create("/v1/jobs/" + job.id())).body(job);
         }
         try {
             VideoTokenizers.Tokenized t = tokenizers.tokenize(upload, rate, frames, options, backbone,
                     dev.tessera.tokenizers.video.VideoFrames.Progress.NONE);
-            return org.springframework.http.ResponseEntity.ok(answer(t, codebook));
+            return org.springframework.http.ResponseEntity.ok(answer(t, codebook, store(t, target, upload)));
         } finally {
             VideoTokenizers.deleteQuietly(upload);
         }
     }
 
-    private static VideoTokens answer(VideoTokenizers.Tokenized t, boolean codebook) {
+    /** Stores the clip when asked to (before the upload is deleted: its digest is the default id). */
+    private String store(VideoTokenizers.Tokenized t, VideoLibrary.Target target, java.nio.file.Path upload) {
+        return target == null ? null : library.store(t, target, upload).id();
+    }
+
+    private static VideoTokens answer(VideoTokenizers.Tokenized t, boolean codebook, String videoId) {
         VQToken.Result r = t.result();
         return new VideoTokens(VideoTokenizers.MODEL, t.backbone(), r.tokens(), r.k(), r.adaptive(),
                 new Positions(r.frames(), r.height(), r.width(), r.index(), t.video().timesMs()),
                 codebook ? r.codebook() : null, r.compressionRatio(), r.fidelity(),
-                java.util.Map.of("decode", t.decodeMs(), "embed", t.embedMs(), "cluster", t.clusterMs()));
+                java.util.Map.of("decode", t.decodeMs(), "embed", t.embedMs(), "cluster", t.clusterMs()), videoId);
     }
 }

@@ -140,6 +140,43 @@ public class VideoTokenizers {
         return settings;
     }
 
+    /** The request's fps, or the configured one; 400 outside (0, 60]. */
+    public double fps(Double requested) {
+        double rate = requested == null ? settings.fps() : requested;
+        if (!(rate > 0 && rate <= 60)) {
+            throw new dev.tessera.retrieval.InvalidRequestException("fps", "fps must be in (0, 60]");
+        }
+        return rate;
+    }
+
+    /** The request's max_frames, or the configured one; 400 outside [1, max-frames-limit]. */
+    public int maxFrames(Integer requested) {
+        int frames = requested == null ? settings.maxFrames() : requested;
+        if (frames < 1 || frames > settings.maxFramesLimit()) {
+            throw new dev.tessera.retrieval.InvalidRequestException("max_frames",
+                    "max_frames must be in [1, " + settings.maxFramesLimit() + "]");
+        }
+        return frames;
+    }
+
+    /**
+     * The upload as a temp file (FFmpeg reads files: MP4s with their index at the end need to seek);
+     * the caller deletes it. 400 when empty.
+     */
+    static java.nio.file.Path spool(org.springframework.web.multipart.MultipartFile file) throws java.io.IOException {
+        if (file.isEmpty()) {
+            throw new dev.tessera.retrieval.InvalidRequestException("file", "the file is empty");
+        }
+        java.nio.file.Path upload = java.nio.file.Files.createTempFile("tessera-video", ".upload");
+        try {
+            file.transferTo(upload);
+            return upload;
+        } catch (java.io.IOException | RuntimeException e) {
+            deleteQuietly(upload);
+            throw e;
+        }
+    }
+
     static void deleteQuietly(java.nio.file.Path file) {
         if (file != null) {
             try {

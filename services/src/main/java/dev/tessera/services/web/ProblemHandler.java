@@ -75,7 +75,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.NOT_FOUND, "Unknown model", e.getMessage(), "model");
     }
 
-    @ExceptionHandler({DocumentNotFoundException.class, JobsController.JobNotFoundException.class})
+    @ExceptionHandler({DocumentNotFoundException.class, JobsController.JobNotFoundException.class,
+            dev.tessera.services.video.VideoLibrary.VideoNotFoundException.class})
     ProblemDetail notFound(RuntimeException e) {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
     }
