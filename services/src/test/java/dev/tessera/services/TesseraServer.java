@@ -44,6 +44,8 @@ public final class TesseraServer implements AutoCloseable {
     public static final long MAX_IMAGE_PIXELS = 64 * 64;
     /** A target LLM installed for /v1/rag/context: its tokenizer.json (bge's WordPiece) and a [384, 48] projection. */
     public static final String TARGET_LLM = "tiny-llm";
+    /** An installed vision tower: the first choice of video patch backbone. */
+    public static final String VISION_TOWER = "clip-tiny";
     public static final int TARGET_LLM_DIMENSION = 48;
     /** A projection whose d_enc (256) does not match the 384-d search model. */
     public static final String MISMATCHED_LLM = "mismatched-llm";
@@ -94,6 +96,15 @@ public final class TesseraServer implements AutoCloseable {
             Files.copy(FIXTURES.resolve("titok-tiny/config.json"), truncated.resolve("config.json"));
             byte[] weights = Files.readAllBytes(FIXTURES.resolve("titok-tiny/model.safetensors"));
             Files.write(truncated.resolve("model.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
+            // A vision tower (a tiny random-weight CLIP-style ONNX export) and one whose model file is garbage.
+            Path tower = Files.createDirectories(models.resolve(VISION_TOWER));
+            for (String file : List.of("config.json", "preprocessor_config.json", "model.onnx")) {
+                Files.copy(FIXTURES.resolve("vision-tower/clip-tiny").resolve(file), tower.resolve(file));
+            }
+            Path brokenTower = Files.createDirectories(models.resolve("tower-broken"));
+            Files.copy(FIXTURES.resolve("vision-tower/clip-tiny/preprocessor_config.json"),
+                    brokenTower.resolve("preprocessor_config.json"));
+            Files.write(brokenTower.resolve("model.onnx"), "not a protobuf".getBytes());
             Path pickled = Files.createDirectories(models.resolve("titok-pickled"));
             Files.copy(FIXTURES.resolve("titok-tiny/config.json"), pickled.resolve("config.json"));
             Files.write(pickled.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});

@@ -72,22 +72,31 @@ class VideoTokenizeApiTest {
     }
 
     @Test
-    void anInstalledTiTokEncoderGivesLearnedPatchStatesAndIsTheAutoChoice() throws Exception {
+    void anInstalledVisionTowerIsTheAutoChoiceAndTiTokPatchStatesAreTheNext() throws Exception {
         byte[] mp4 = Files.readAllBytes(CLIPS.resolve("swap.mp4"));
-        // The shared server has TiTok fixtures installed: auto picks the first one (titok-tiny, 32 px, 4 × 4 patches).
+        // The shared server has a vision tower installed (clip-tiny: 32 px, 8-px patches, 24-d, class token dropped).
         for (Map<String, String> fields : java.util.List.of(Map.of("fps", "5", "num_tokens", "2"),
-                Map.of("fps", "5", "num_tokens", "2", "backbone", "titok-tiny"))) {
+                Map.of("fps", "5", "num_tokens", "2", "backbone", TesseraServer.VISION_TOWER))) {
             Reply r = server.upload("/v1/tokenize/video", "swap.mp4", mp4, fields);
             assertThat(r.status()).as(r.body()).isEqualTo(200);
-            assertThat(r.json().path("backbone").asString()).isEqualTo("titok-patch-states (titok-tiny)");
+            assertThat(r.json().path("backbone").asString()).isEqualTo("vision-tower clip-tiny (onnx)");
             assertThat(r.json().path("positions").path("h").asInt()).isEqualTo(4);
             assertThat(r.json().path("positions").path("index").size()).isEqualTo(10 * 16);
+            assertThat(r.json().path("tokens").size()).isEqualTo(2);
         }
+        // An installed TiTok encoder by name (titok-tiny, 32 px, 4 × 4 patches).
+        Reply titok = server.upload("/v1/tokenize/video", "swap.mp4", mp4,
+                Map.of("fps", "5", "num_tokens", "2", "backbone", "titok-tiny"));
+        assertThat(titok.status()).as(titok.body()).isEqualTo(200);
+        assertThat(titok.json().path("backbone").asString()).isEqualTo("titok-patch-states (titok-tiny)");
+        assertThat(titok.json().path("positions").path("index").size()).isEqualTo(10 * 16);
         BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", mp4, Map.of("backbone", "clip-vit")),
                 404, "backbone");
         BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", mp4, Map.of("backbone", "textok-tiny")),
                 400, "backbone");
         BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", mp4, Map.of("backbone", "titok-truncated")),
+                400, "backbone");
+        BadInputTest.assertProblem(server.upload("/v1/tokenize/video", "x.mp4", mp4, Map.of("backbone", "tower-broken")),
                 400, "backbone");
     }
 
@@ -133,7 +142,7 @@ class VideoTokenizeApiTest {
     }
 
     @Test
-    void modelsListTheVideoTokenizer() {
+    void modelsListTheVideoTokenizerAndTheVisionTowers() {
         JsonNode models = server.get("/v1/models").json().path("models");
         boolean found = false;
         for (JsonNode m : models) {
@@ -144,6 +153,15 @@ class VideoTokenizeApiTest {
             }
         }
         assertThat(found).isTrue();
+        Map<String, JsonNode> byName = new java.util.HashMap<>();
+        models.forEach(m -> byName.put(m.path("name").asString(), m));
+        JsonNode tower = byName.get(TesseraServer.VISION_TOWER);
+        assertThat(tower.path("kind").asString()).isEqualTo("vision-tower");
+        assertThat(tower.path("status").asString()).isEqualTo("available");
+        assertThat(tower.path("dimension").asInt()).isEqualTo(24);
+        assertThat(tower.path("image_size").asInt()).isEqualTo(32);
+        assertThat(byName.get("tower-broken").path("status").asString()).isEqualTo("unavailable");
+        assertThat(byName.get("tower-broken").path("problem").asString()).contains("model.onnx");
     }
 
     /** Half a second of a 440 Hz tone as 16-bit mono PCM WAV: audio only. */

@@ -83,8 +83,10 @@ public record TesseraProperties(
      * @param maxDuration    longest video accepted (from the container's duration)
      * @param frameSize      side of the square frames the patch backbone sees
      * @param patchSize      patch side of the descriptor: (frameSize / patchSize)² patches per frame
-     * @param backbone       patch vectors: {@code auto} (the first installed TiTok's patch states, else the
-     *                       descriptor), {@code descriptor}, or the name of an image tokenizer
+     * @param backbone       patch vectors: {@code auto} (the first installed vision tower, else the first
+     *                       installed TiTok's patch states, else the descriptor), {@code descriptor}, or the
+     *                       name of an installed vision tower or image tokenizer
+     * @param device         where vision towers run: {@code auto} (CUDA when the model's engine can use it), {@code cpu}, {@code gpu}
      * @param jobThreshold   uploads larger than this run as a job (202 + {@code /v1/jobs/{id}}); smaller ones
      *                       too when the request says {@code async=true}
      */
@@ -96,7 +98,8 @@ public record TesseraProperties(
             @DefaultValue("128") int frameSize,
             @DefaultValue("16") int patchSize,
             @DefaultValue("auto") String backbone,
-            @DefaultValue("16MB") DataSize jobThreshold) {}
+            @DefaultValue("16MB") DataSize jobThreshold,
+            @DefaultValue("auto") String device) {}
 
     public record Chunking(
             @DefaultValue("" + SearchDefaults.CHUNK_TOKENS) int tokens,

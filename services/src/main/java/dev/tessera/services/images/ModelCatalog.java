@@ -24,6 +24,7 @@ public class ModelCatalog {
     public static final String EMBEDDING = "embedding";
     public static final String IMAGE_TOKENIZER = "image-tokenizer";
     public static final String VIDEO_TOKENIZER = "video-tokenizer";
+    public static final String VISION_TOWER = "vision-tower";
     public static final String CONTEXT_TOKENIZER = "context-tokenizer";
     public static final String PROJECTION = "projection";
     public static final String UNAVAILABLE = "unavailable";
@@ -34,10 +35,13 @@ public class ModelCatalog {
     private final ChunkProjections projections;
     private final TesseraProperties properties;
     private final VideoTokenizers videos;
+    private final dev.tessera.services.video.VisionTowers towers;
 
     public ModelCatalog(EmbeddingModels embeddings, ImageModels images, ContextTokenizers contextTokenizers,
-            ChunkProjections projections, TesseraProperties properties, VideoTokenizers videos) {
+            ChunkProjections projections, TesseraProperties properties, VideoTokenizers videos,
+            dev.tessera.services.video.VisionTowers towers) {
         this.videos = videos;
+        this.towers = towers;
         this.embeddings = embeddings;
         this.images = images;
         this.contextTokenizers = contextTokenizers;
@@ -70,6 +74,13 @@ public class ModelCatalog {
             // Weight-free backbone: no parameters; image_size = the frames' side, dimension = patch vector width.
             out.add(new ModelView(name, VIDEO_TOKENIZER, "available", "cpu", 0L, null, null,
                     videos.backbone().frameSize(), videos.backbone().dimension(), null));
+        }
+        for (var t : towers.all()) {
+            // Patch backbones for video: image_size = the frames' side, dimension = patch vector width.
+            out.add(t.available()
+                    ? new ModelView(t.name(), VISION_TOWER, "available", t.tower().device(), null, null, null,
+                            t.tower().frameSize(), t.tower().dimension(), null)
+                    : new ModelView(t.name(), VISION_TOWER, UNAVAILABLE, null, null, null, null, null, null, t.problem()));
         }
         for (String name : contextTokenizers.names()) {
             out.add(new ModelView(name, CONTEXT_TOKENIZER, "available", null, null, null, null, null, null, null));

@@ -36,13 +36,16 @@ public class VideoTokenizers {
     private final TesseraProperties.Video settings;
     private final PatchEmbedder descriptor;
     private final ImageModels images;
+    private final VisionTowers towers;
     private final Timer decode;
     private final Timer embed;
     private final Timer cluster;
 
-    public VideoTokenizers(TesseraProperties properties, MeterRegistry registry, ImageModels images) {
+    public VideoTokenizers(TesseraProperties properties, MeterRegistry registry, ImageModels images,
+                           VisionTowers towers) {
         this.settings = properties.video();
         this.images = images;
+        this.towers = towers;
         this.descriptor = new PatchDescriptor(settings.frameSize(), settings.patchSize());
         this.decode = stage(registry, "decode");
         this.embed = stage(registry, "embed");
@@ -64,18 +67,33 @@ public class VideoTokenizers {
     }
 
     /**
-     * {@code descriptor}, the name of an image tokenizer whose encoder gives patch states, or
-     * null/{@code auto} for the configured choice.
+     * {@code descriptor}, the name of an installed vision tower or of an image tokenizer whose
+     * encoder gives patch states, or null/{@code auto} for the configured choice: the first
+     * available vision tower, else the first installed TiTok, else the descriptor.
      *
-     * @throws UnknownVideoModelException when no image tokenizer has that name
-     * @throws dev.tessera.retrieval.InvalidRequestException when it cannot give patch states
+     * @throws UnknownVideoModelException when nothing has that name
+     * @throws dev.tessera.retrieval.InvalidRequestException when it is unavailable or cannot give patch states
      */
     public PatchEmbedder backbone(String requested) {
         String wanted = requested == null || requested.isBlank() ? settings.backbone() : requested;
         if (wanted.equals(DESCRIPTOR)) {
             return descriptor;
         }
+        for (VisionTowers.Installed t : towers.all()) {
+            if (t.name().equals(wanted)) {
+                if (!t.available()) {
+                    throw new dev.tessera.retrieval.InvalidRequestException("backbone",
+                            "vision tower " + wanted + " is unavailable: " + t.problem());
+                }
+                return t.tower();
+            }
+        }
         if (wanted.equals("auto")) {
+            for (VisionTowers.Installed t : towers.all()) {
+                if (t.available()) {
+                    return t.tower();
+                }
+            }
             for (ImageModels.Installed m : images.all()) {
                 if (!m.bundled() && m.available() && titok(m.tokenizer()) != null
                         && m.tokenizer().captions() != ImageTokenizer.Captions.ENCODER_AND_DECODER) {
@@ -86,8 +104,10 @@ public class VideoTokenizers {
         }
         ImageModels.Installed m = images.all().stream().filter(i -> i.name().equals(wanted)).findFirst()
                 .orElseThrow(() -> new UnknownVideoModelException("backbone", wanted,
-                        java.util.stream.Stream.concat(java.util.stream.Stream.of(DESCRIPTOR),
-                                images.all().stream().map(ImageModels.Installed::name)).toList()));
+                        java.util.stream.Stream.of(java.util.stream.Stream.of(DESCRIPTOR),
+                                towers.all().stream().map(VisionTowers.Installed::name),
+                                images.all().stream().map(ImageModels.Installed::name))
+                                .flatMap(x -> x).toList()));
         TiTokTokenizer t = m.available() ? titok(m.tokenizer()) : null;
         if (t == null || m.tokenizer().captions() == ImageTokenizer.Captions.ENCODER_AND_DECODER) {
             throw new dev.tessera.retrieval.InvalidRequestException("backbone", "image tokenizer " + wanted
