@@ -56,6 +56,7 @@ function render(s) {
   setStat('stat-vectors', ix.vectors);
   setStat('stat-segments', ix.segments);
   setStat('stat-size', ix.size_on_disk_bytes, fmtBytes(ix.size_on_disk_bytes));
+  setStat('stat-videos', s.videos);
 
   const params = Object.entries(ix.vector_parameters || {}).map(([k, v]) => k + ' = ' + v).join(', ');
   definitions($('engine'), [

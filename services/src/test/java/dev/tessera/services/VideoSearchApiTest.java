@@ -92,6 +92,7 @@ class VideoSearchApiTest {
         assertThat(like.status()).as(like.body()).isEqualTo(200);
         assertThat(ids(like.json().path("hits"))).containsExactly(cutId, "square");
 
+        assertThat(server.get("/v1/admin/stats").json().path("videos").asLong()).isEqualTo(3);
         Reply stored = server.get("/v1/videos/" + cutId);
         assertThat(stored.status()).isEqualTo(200);
         assertThat(stored.json().path("source").asString()).isEqualTo("cut.mp4");

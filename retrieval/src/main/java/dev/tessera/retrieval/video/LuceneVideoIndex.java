@@ -11,11 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.KnnVectorsWriter;
@@ -23,9 +21,14 @@ import org.apache.lucene.codecs.lucene103.Lucene103Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
@@ -58,18 +61,22 @@ import tools.jackson.databind.json.JsonMapper;
  * are one block, so replacing it is atomic; every write is committed before it returns.
  *
  * <p>Search by example: each example entry asks HNSW for its nearest stored entries (same backbone,
- * filters applied); the clips those belong to are then scored exactly by {@link ClipMatch}.
+ * filters applied); the clips those belong to are ranked by how much of the example the retrieved
+ * entries cover, and the best {@value #RESCORED} (or 4k) are scored exactly by {@link ClipMatch}.
  * On-disk format version {@value #FORMAT_VERSION} in the commit data.
  */
 public final class LuceneVideoIndex implements VideoIndex {
 
     public static final int FORMAT_VERSION = 1;
-    /** Stored entries each example entry retrieves before exact scoring. */
+    /** Stored entries each example entry retrieves from HNSW. */
     static final int CANDIDATES = 100;
+    /** Clips scored exactly: the best by the HNSW estimate, at least this many (or 4k). */
+    static final int RESCORED = 64;
     /** Vision towers exceed Lucene's default 1024 (SigLIP so400m is 1152-d). */
     static final int MAX_DIMENSION = 4096;
 
     private static final String CLIP_ID = "clip_id";
+    private static final String CLIP_ID_DV = "clip_id_dv";   // on entry records: which clip, without a stored-field read
     private static final String KIND = "kind";
     private static final String KIND_CLIP = "clip";
     private static final String KIND_ENTRY = "entry";
@@ -131,6 +138,7 @@ public final class LuceneVideoIndex implements VideoIndex {
         for (float[] entry : clip.codebook()) {
             org.apache.lucene.document.Document d = new org.apache.lucene.document.Document();
             d.add(new StringField(CLIP_ID, clip.id(), Field.Store.YES));
+            d.add(new SortedDocValuesField(CLIP_ID_DV, new BytesRef(clip.id())));
             d.add(new StringField(KIND, KIND_ENTRY, Field.Store.NO));
             d.add(new StringField(BACKBONE, clip.backbone(), Field.Store.NO));
             terms.forEach((key, values) -> values.forEach(v -> d.add(new StringField(META_PREFIX + key, v, Field.Store.NO))));
@@ -239,20 +247,36 @@ public final class LuceneVideoIndex implements VideoIndex {
                 values.stream().map(BytesRef::new).toList()), Occur.FILTER));
         Query entryFilter = f.build();
         String field = vectorField(query.dimension());
+        double[] shares = query.shares();
         return withSearcher(searcher -> {
-            Set<String> candidates = new LinkedHashSet<>();
-            var stored = searcher.storedFields();
-            for (float[] entry : query.entries()) {
-                TopDocs top = searcher.search(new KnnFloatVectorQuery(field, ClipMatch.unit(entry), CANDIDATES,
-                        entryFilter), CANDIDATES);
+            // Stage 1: per example entry, its nearest stored entries; a clip's estimate is how much of the
+            // example its retrieved entries cover (Σ share · best cosine seen).
+            Map<String, double[]> bestPerEntry = new LinkedHashMap<>();
+            for (int q = 0; q < query.entries().length; q++) {
+                TopDocs top = searcher.search(new KnnFloatVectorQuery(field, ClipMatch.unit(query.entries()[q]),
+                        CANDIDATES, entryFilter), CANDIDATES);
                 for (ScoreDoc sd : top.scoreDocs) {
-                    candidates.add(stored.document(sd.doc, Set.of(CLIP_ID)).get(CLIP_ID));
+                    String id = clipIdOf(searcher, sd.doc);
+                    double cosine = 2.0 * sd.score - 1;   // Lucene scores DOT_PRODUCT as (1 + cos) / 2
+                    double[] best = bestPerEntry.computeIfAbsent(id, x -> filled(shares.length, -1));
+                    best[q] = Math.max(best[q], cosine);
                 }
             }
-            candidates.remove(excludeId);
-            List<ClipHit> hits = new ArrayList<>(candidates.size());
-            for (String id : candidates) {
-                TopDocs top = searcher.search(clipQuery(id), 1);
+            bestPerEntry.remove(excludeId);
+            List<Map.Entry<String, Double>> estimates = new ArrayList<>();
+            bestPerEntry.forEach((id, best) -> {
+                double estimate = 0;
+                for (int q = 0; q < best.length; q++) {
+                    estimate += shares[q] * Math.max(best[q], 0);
+                }
+                estimates.add(Map.entry(id, estimate));
+            });
+            estimates.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+            // Stage 2: the best estimates scored exactly from their stored codebooks and position maps.
+            var stored = searcher.storedFields();
+            List<ClipHit> hits = new ArrayList<>();
+            for (var candidate : estimates.subList(0, Math.min(estimates.size(), Math.max(RESCORED, 4 * k)))) {
+                TopDocs top = searcher.search(clipQuery(candidate.getKey()), 1);
                 if (top.scoreDocs.length > 0) {
                     ClipHit hit = ClipMatch.score(query, read(stored.document(top.scoreDocs[0].doc)));
                     if (hit != null) {
@@ -263,6 +287,22 @@ public final class LuceneVideoIndex implements VideoIndex {
             hits.sort(Comparator.comparingDouble(ClipHit::score).reversed().thenComparing(ClipHit::id));
             return List.copyOf(hits.subList(0, Math.min(k, hits.size())));
         });
+    }
+
+    private static double[] filled(int n, double value) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, value);
+        return a;
+    }
+
+    private static String clipIdOf(IndexSearcher searcher, int doc) throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        SortedDocValues ids = DocValues.getSorted(leaf.reader(), CLIP_ID_DV);
+        if (!ids.advanceExact(doc - leaf.docBase)) {
+            throw new IllegalStateException("entry record without its clip id");
+        }
+        return ids.lookupOrd(ids.ordValue()).utf8ToString();
     }
 
     @Override

@@ -20,19 +20,23 @@ public class AdminStats {
     /**
      * @param embeddingModel the search model's entry of {@code /v1/models} (name, dimension, device)
      * @param jobs           bulk jobs queued, running, or interrupted (waiting for a resume)
+     * @param videos         video clips stored for search by example
      */
     public record Stats(Instant generatedAt, IndexStats index, ModelView embeddingModel, Tokenizers tokenizers,
-                        List<JobStatus> jobs, RequestHistory.Requests requests) {}
+                        List<JobStatus> jobs, RequestHistory.Requests requests, long videos) {}
 
-    /** Image and context tokenizers: those that can be served, and those installed but not servable (with why). */
+    /** Image and context tokenizers and vision towers: those that can be served, and those installed but not servable (with why). */
     public record Tokenizers(List<ModelView> installed, List<ModelView> unavailable) {}
 
     private final DocumentIndex index;
     private final ModelCatalog models;
     private final BulkIngestJobs jobs;
     private final RequestHistory requests;
+    private final dev.tessera.retrieval.video.VideoIndex videos;
 
-    public AdminStats(DocumentIndex index, ModelCatalog models, BulkIngestJobs jobs, RequestHistory requests) {
+    public AdminStats(DocumentIndex index, ModelCatalog models, BulkIngestJobs jobs, RequestHistory requests,
+                      dev.tessera.retrieval.video.VideoIndex videos) {
+        this.videos = videos;
         this.index = index;
         this.models = models;
         this.jobs = jobs;
@@ -41,13 +45,14 @@ public class AdminStats {
 
     public Stats gather() {
         List<ModelView> tokenizers = models.all().stream()
-                .filter(m -> m.kind().equals(ModelCatalog.IMAGE_TOKENIZER) || m.kind().equals(ModelCatalog.CONTEXT_TOKENIZER))
+                .filter(m -> m.kind().equals(ModelCatalog.IMAGE_TOKENIZER) || m.kind().equals(ModelCatalog.CONTEXT_TOKENIZER)
+                        || m.kind().equals(ModelCatalog.VISION_TOWER))
                 .toList();
         return new Stats(Instant.now(), index.stats(), models.searchModel(),
                 new Tokenizers(
                         tokenizers.stream().filter(m -> !m.status().equals(ModelCatalog.UNAVAILABLE)).toList(),
                         tokenizers.stream().filter(m -> m.status().equals(ModelCatalog.UNAVAILABLE)).toList()),
                 jobs.all().stream().filter(j -> j.state().matches("queued|running|interrupted")).toList(),
-                requests.series());
+                requests.series(), videos.count());
     }
 }
