@@ -1,10 +1,10 @@
 package dev.tessera.tokenizers.video;
 
+import dev.tessera.tokenizers.media.ContainerSignature;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,16 +75,16 @@ public final class VideoFrames {
         if (fps <= 0 || maxFrames <= 0 || size <= 0) {
             throw new IllegalArgumentException("fps, max_frames and size must be positive");
         }
-        byte[] video = head(videoFile);
+        byte[] video = ContainerSignature.head(videoFile);
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(videoFile.toFile());
              Java2DFrameConverter converter = new Java2DFrameConverter()) {
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception e) {
-                boolean container = looksLikeMedia(video);
-                throw new InvalidVideoException(container
-                        ? "the " + containerName(video) + " file is corrupt or truncated (FFmpeg cannot open it)"
-                        : "not a video format FFmpeg reads (MP4, WebM, MKV, AVI, MOV, GIF, ...)", !container, e);
+                String container = ContainerSignature.name(video);
+                throw new InvalidVideoException(container != null
+                        ? "the " + container + " file is corrupt or truncated (FFmpeg cannot open it)"
+                        : "not a video format FFmpeg reads (MP4, WebM, MKV, AVI, MOV, GIF, ...)", container == null, e);
             }
             if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
                 throw new InvalidVideoException(grabber.getAudioChannels() > 0
@@ -144,41 +144,6 @@ public final class VideoFrames {
         } catch (Exception e) {
             throw new InvalidVideoException("not a video FFmpeg can read: " + e.getMessage(), false, e);
         }
-    }
-
-    private static byte[] head(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.readNBytes(256);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** Signatures of the common containers: such bytes are a damaged video, others an unsupported format. */
-    static boolean looksLikeMedia(byte[] b) {
-        return containerName(b) != null;
-    }
-
-    static String containerName(byte[] b) {
-        if (b.length >= 8 && b[4] == 'f' && b[5] == 't' && b[6] == 'y' && b[7] == 'p') {
-            return "MP4/MOV";
-        }
-        if (b.length >= 4 && (b[0] & 0xff) == 0x1A && (b[1] & 0xff) == 0x45 && (b[2] & 0xff) == 0xDF && (b[3] & 0xff) == 0xA3) {
-            return "WebM/Matroska";
-        }
-        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F') {
-            return "RIFF (AVI/WAV)";
-        }
-        if (b.length >= 4 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8') {
-            return "GIF";
-        }
-        if (b.length >= 4 && b[0] == 'O' && b[1] == 'g' && b[2] == 'g' && b[3] == 'S') {
-            return "Ogg";
-        }
-        if (b.length >= 1 && (b[0] & 0xff) == 0x47 && b.length >= 189 && (b[188] & 0xff) == 0x47) {
-            return "MPEG-TS";
-        }
-        return null;
     }
 
     /** Shorter side to {@code size} (bilinear), centre crop, CHW RGB in [0, 1]. */
