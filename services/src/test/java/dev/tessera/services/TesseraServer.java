@@ -44,6 +44,8 @@ public final class TesseraServer implements AutoCloseable {
     public static final long MAX_IMAGE_PIXELS = 64 * 64;
     /** A target LLM installed for /v1/rag/context: its tokenizer.json (bge's WordPiece) and a [384, 48] projection. */
     public static final String TARGET_LLM = "tiny-llm";
+    /** An installed audio tokenizer: the EnCodec conformance fixture. */
+    public static final String AUDIO_MODEL = "encodec-tiny";
     /** An installed vision tower: the first choice of video patch backbone. */
     public static final String VISION_TOWER = "clip-tiny";
     public static final int TARGET_LLM_DIMENSION = 48;
@@ -105,6 +107,13 @@ public final class TesseraServer implements AutoCloseable {
             Files.copy(FIXTURES.resolve("vision-tower/clip-tiny/preprocessor_config.json"),
                     brokenTower.resolve("preprocessor_config.json"));
             Files.write(brokenTower.resolve("model.onnx"), "not a protobuf".getBytes());
+            // An EnCodec checkpoint in the hub's layout (the conformance fixture) and one without weights.
+            Path encodec = Files.createDirectories(models.resolve(AUDIO_MODEL));
+            for (String file : List.of("config.json", "preprocessor_config.json", "model.safetensors")) {
+                Files.copy(FIXTURES.resolve("encodec-tiny").resolve(file), encodec.resolve(file));
+            }
+            Path weightless = Files.createDirectories(models.resolve("encodec-no-weights"));
+            Files.copy(FIXTURES.resolve("encodec-tiny/config.json"), weightless.resolve("config.json"));
             Path pickled = Files.createDirectories(models.resolve("titok-pickled"));
             Files.copy(FIXTURES.resolve("titok-tiny/config.json"), pickled.resolve("config.json"));
             Files.write(pickled.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});

@@ -46,7 +46,7 @@ public class AdminStats {
     public Stats gather() {
         List<ModelView> tokenizers = models.all().stream()
                 .filter(m -> m.kind().equals(ModelCatalog.IMAGE_TOKENIZER) || m.kind().equals(ModelCatalog.CONTEXT_TOKENIZER)
-                        || m.kind().equals(ModelCatalog.VISION_TOWER))
+                        || m.kind().equals(ModelCatalog.VISION_TOWER) || m.kind().equals(ModelCatalog.AUDIO_TOKENIZER))
                 .toList();
         return new Stats(Instant.now(), index.stats(), models.searchModel(),
                 new Tokenizers(

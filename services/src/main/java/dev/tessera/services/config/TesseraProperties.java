@@ -25,6 +25,7 @@ public record TesseraProperties(
         @DefaultValue Limits limits,
         @DefaultValue Images images,
         @DefaultValue Video video,
+        @DefaultValue Audio audio,
         @DefaultValue Rag rag,
         @DefaultValue Admin admin,
         @DefaultValue Security security) {
@@ -100,6 +101,18 @@ public record TesseraProperties(
             @DefaultValue("auto") String backbone,
             @DefaultValue("16MB") DataSize jobThreshold,
             @DefaultValue("auto") String device) {}
+
+    /**
+     * Audio tokenizers (EnCodec) installed under {@code <data-dir>/models/<name>/}.
+     *
+     * @param defaultModel model used when a request names none; when empty the first available one
+     * @param device       {@code auto} (CUDA when PyTorch sees a GPU), {@code cpu} or {@code gpu}
+     * @param maxDuration  longest audio accepted to tokenize, and longest a detokenize call may produce
+     */
+    public record Audio(
+            @DefaultValue("") String defaultModel,
+            @DefaultValue("auto") String device,
+            @DefaultValue("10m") java.time.Duration maxDuration) {}
 
     public record Chunking(
             @DefaultValue("" + SearchDefaults.CHUNK_TOKENS) int tokens,

@@ -25,6 +25,7 @@ public class ModelCatalog {
     public static final String IMAGE_TOKENIZER = "image-tokenizer";
     public static final String VIDEO_TOKENIZER = "video-tokenizer";
     public static final String VISION_TOWER = "vision-tower";
+    public static final String AUDIO_TOKENIZER = "audio-tokenizer";
     public static final String CONTEXT_TOKENIZER = "context-tokenizer";
     public static final String PROJECTION = "projection";
     public static final String UNAVAILABLE = "unavailable";
@@ -36,10 +37,12 @@ public class ModelCatalog {
     private final TesseraProperties properties;
     private final VideoTokenizers videos;
     private final dev.tessera.services.video.VisionTowers towers;
+    private final dev.tessera.services.audio.AudioModels audio;
 
     public ModelCatalog(EmbeddingModels embeddings, ImageModels images, ContextTokenizers contextTokenizers,
             ChunkProjections projections, TesseraProperties properties, VideoTokenizers videos,
-            dev.tessera.services.video.VisionTowers towers) {
+            dev.tessera.services.video.VisionTowers towers, dev.tessera.services.audio.AudioModels audio) {
+        this.audio = audio;
         this.videos = videos;
         this.towers = towers;
         this.embeddings = embeddings;
@@ -81,6 +84,15 @@ public class ModelCatalog {
                     ? new ModelView(t.name(), VISION_TOWER, "available", t.tower().device(), null, null, null,
                             t.tower().frameSize(), t.tower().dimension(), null)
                     : new ModelView(t.name(), VISION_TOWER, UNAVAILABLE, null, null, null, null, null, null, t.problem()));
+        }
+        for (var a : audio.all()) {
+            var m = a.model();
+            out.add(a.available()
+                    ? new ModelView(a.name(), AUDIO_TOKENIZER, "available", m.device(), m.parameterCount(), null,
+                            m.codebookSize(), null, null, null, null, null, "installed", m.sampleRate(), m.frameRate(),
+                            m.maxCodebooks(), m.targetBandwidths())
+                    : new ModelView(a.name(), AUDIO_TOKENIZER, UNAVAILABLE, null, null, null, null, null, null,
+                            a.problem(), null, null, "installed"));
         }
         for (String name : contextTokenizers.names()) {
             out.add(new ModelView(name, CONTEXT_TOKENIZER, "available", null, null, null, null, null, null, null));

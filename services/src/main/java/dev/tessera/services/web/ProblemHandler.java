@@ -108,6 +108,33 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 : problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unreadable video", e.getMessage(), "file");
     }
 
+    @ExceptionHandler(dev.tessera.services.audio.UnknownAudioModelException.class)
+    ProblemDetail unknownAudioModel(RuntimeException e) {
+        return problem(HttpStatus.NOT_FOUND, "Unknown model", e.getMessage(), "model");
+    }
+
+    @ExceptionHandler(dev.tessera.services.audio.AudioModelUnavailableException.class)
+    ProblemDetail unavailableAudioModel(RuntimeException e) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Model unavailable", e.getMessage(), "model");
+    }
+
+    @ExceptionHandler(dev.tessera.tokenizers.audio.InvalidAudioException.class)
+    ProblemDetail invalidAudio(dev.tessera.tokenizers.audio.InvalidAudioException e) {
+        return e.unsupported()
+                ? problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported audio", e.getMessage(), "file")
+                : problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unreadable audio", e.getMessage(), "file");
+    }
+
+    @ExceptionHandler(dev.tessera.tokenizers.audio.AudioTooLongException.class)
+    ProblemDetail audioTooLong(RuntimeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Audio too long", e.getMessage(), "file");
+    }
+
+    @ExceptionHandler(dev.tessera.services.audio.InvalidAudioTokensException.class)
+    ProblemDetail invalidAudioTokens(RuntimeException e) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid codes", e.getMessage(), "codebooks");
+    }
+
     @ExceptionHandler(VideoTooLongException.class)
     ProblemDetail videoTooLong(VideoTooLongException e) {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "Video too long", e.getMessage(), "file");
