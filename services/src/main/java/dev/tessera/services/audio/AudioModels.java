@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code config.json} says {@code "model_type": "encodec"} (the hub's layout, with
  * {@code model.safetensors} in the hub's or the original package's names). A folder without
  * weights, or whose weights do not load, is listed as unavailable with the reason — never served
- * with random weights.
+ * with random weights. Then the codecs bundled in the tokenizers jar ({@code tessera.audio.bundled}).
  */
 @Component
 public class AudioModels implements AutoCloseable {
@@ -28,8 +28,8 @@ public class AudioModels implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AudioModels.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** An installed model: loaded, or the reason it is not. */
-    public record Installed(String name, Path dir, EncodecModel model, String problem) {
+    /** An installed (or bundled) model: loaded, or the reason it is not. */
+    public record Installed(String name, Path dir, EncodecModel model, String problem, boolean bundled) {
         public boolean available() {
             return model != null;
         }
@@ -37,6 +37,7 @@ public class AudioModels implements AutoCloseable {
 
     private final List<Installed> models = new ArrayList<>();
     private final String defaultModel;
+    private Path bundledDir;   // where the jar's models were unpacked, removed on close
 
     public AudioModels(TesseraProperties properties) {
         this.defaultModel = properties.audio().defaultModel();
@@ -45,12 +46,32 @@ public class AudioModels implements AutoCloseable {
             try (Stream<Path> dirs = Files.list(root)) {
                 for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
                     if (isEncodec(dir)) {
-                        models.add(load(dir, properties.audio().device()));
+                        models.add(load(dir, properties.audio().device(), false));
                     }
                 }
             } catch (IOException e) {
                 log.error("cannot list installed models under {}", root, e);
             }
+        }
+        if (properties.audio().bundled()) {
+            installBundled(properties.audio().device());
+        }
+    }
+
+    /** The codecs shipped in the jar, unless a folder of the same name is installed (which wins); after the installed ones. */
+    private void installBundled(String device) {
+        List<String> names = dev.tessera.tokenizers.audio.BundledAudioModels.names().stream()
+                .filter(n -> models.stream().noneMatch(m -> m.name().equals(n))).toList();
+        if (names.isEmpty()) {
+            return;
+        }
+        try {
+            bundledDir = Files.createTempDirectory("tessera-bundled-audio");
+            for (String name : names) {
+                models.add(load(dev.tessera.tokenizers.audio.BundledAudioModels.extract(name, bundledDir), device, true));
+            }
+        } catch (IOException e) {
+            log.error("cannot unpack the bundled audio models", e);
         }
     }
 
@@ -67,23 +88,23 @@ public class AudioModels implements AutoCloseable {
         }
     }
 
-    private static Installed load(Path dir, String device) {
+    private static Installed load(Path dir, String device, boolean bundled) {
         String name = dir.getFileName().toString();
         if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
             String problem = "no model.safetensors in " + dir;
             log.warn("audio model {} unavailable: {}", name, problem);
-            return new Installed(name, dir, null, problem);
+            return new Installed(name, dir, null, problem, bundled);
         }
         try {
             EncodecModel model = EncodecModel.load(dir, device);
             log.info("audio model {} loaded from {} ({} Hz, {} frames/s, up to {} codebooks of {}, {} parameters, {})",
                     name, dir, model.sampleRate(), model.frameRate(), model.maxCodebooks(), model.codebookSize(),
                     model.parameterCount(), model.device());
-            return new Installed(name, dir, model, null);
+            return new Installed(name, dir, model, null, bundled);
         } catch (Exception e) {
             String problem = e.getMessage() == null ? e.toString() : e.getMessage();
             log.warn("audio model {} unavailable: {}", name, problem);
-            return new Installed(name, dir, null, problem);
+            return new Installed(name, dir, null, problem, bundled);
         }
     }
 
@@ -113,5 +134,12 @@ public class AudioModels implements AutoCloseable {
     @Override
     public void close() {
         models.stream().filter(Installed::available).forEach(m -> m.model().close());
+        if (bundledDir != null) {
+            try (Stream<Path> files = Files.walk(bundledDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                log.debug("could not remove {}", bundledDir, e);
+            }
+        }
     }
 }

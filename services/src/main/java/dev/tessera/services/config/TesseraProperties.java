@@ -108,11 +108,13 @@ public record TesseraProperties(
      * @param defaultModel model used when a request names none; when empty the first available one
      * @param device       {@code auto} (CUDA when PyTorch sees a GPU), {@code cpu} or {@code gpu}
      * @param maxDuration  longest audio accepted to tokenize, and longest a detokenize call may produce
+     * @param bundled      serve the codecs shipped in the jar (trained by {@code tessera train encodec})
      */
     public record Audio(
             @DefaultValue("") String defaultModel,
             @DefaultValue("auto") String device,
-            @DefaultValue("10m") java.time.Duration maxDuration) {}
+            @DefaultValue("10m") java.time.Duration maxDuration,
+            @DefaultValue("true") boolean bundled) {}
 
     public record Chunking(
             @DefaultValue("" + SearchDefaults.CHUNK_TOKENS) int tokens,

@@ -89,10 +89,10 @@ public class ModelCatalog {
             var m = a.model();
             out.add(a.available()
                     ? new ModelView(a.name(), AUDIO_TOKENIZER, "available", m.device(), m.parameterCount(), null,
-                            m.codebookSize(), null, null, null, null, null, "installed", m.sampleRate(), m.frameRate(),
-                            m.maxCodebooks(), m.targetBandwidths())
+                            m.codebookSize(), null, null, null, null, null, a.bundled() ? "bundled" : "installed",
+                            m.sampleRate(), m.frameRate(), m.maxCodebooks(), m.targetBandwidths())
                     : new ModelView(a.name(), AUDIO_TOKENIZER, UNAVAILABLE, null, null, null, null, null, null,
-                            a.problem(), null, null, "installed"));
+                            a.problem(), null, null, a.bundled() ? "bundled" : "installed"));
         }
         for (String name : contextTokenizers.names()) {
             out.add(new ModelView(name, CONTEXT_TOKENIZER, "available", null, null, null, null, null, null, null));
