@@ -161,6 +161,10 @@ class AudioTokenizeApiTest {
         byte[] wav = Files.readAllBytes(FIXTURE.resolve("inputs/clip_0.wav"));
         BadInputTest.assertProblem(tokenize("x.txt", "plain text, no audio".getBytes(), Map.of()), 415, "file");
         BadInputTest.assertProblem(tokenize("x.wav", java.util.Arrays.copyOf(wav, 20), Map.of()), 422, "file");
+        byte[] corrupt = new byte[4096];   // a FLAC signature followed by noise
+        new java.util.Random(9).nextBytes(corrupt);
+        System.arraycopy("fLaC".getBytes(), 0, corrupt, 0, 4);
+        BadInputTest.assertProblem(tokenize("x.flac", corrupt, Map.of()), 422, "file");
         BadInputTest.assertProblem(tokenize("x.wav", dev.tessera.tokenizers.audio.Wav.pcm16(new short[0], 24000, 1),
                 Map.of()), 422, "file");
         byte[] silentVideo = Files.readAllBytes(Path.of("src/test/resources/video/swap.mp4"));
