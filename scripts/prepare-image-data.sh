@@ -35,27 +35,9 @@ case "$SOURCE" in
 esac
 [[ "$OUT" = /* ]] || OUT="$PWD/$OUT"
 
-ensure_package() { # installs Debian package $1 when dpkg does not list it as installed
-  local pkg="$1"
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" && return 0
-  local sudo=()
-  if [[ $(id -u) -ne 0 ]]; then
-    if command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
-      echo "prepare-image-data: package $pkg is missing and neither root nor sudo is available;" >&2
-      echo "  install it yourself: apt-get install $pkg" >&2
-      exit 1
-    fi
-  fi
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "prepare-image-data: package $pkg is missing and apt-get is not available (Debian/Ubuntu only)." >&2
-    exit 1
-  fi
-  echo "prepare-image-data: installing $pkg..." >&2
-  if ! { "${sudo[@]}" apt-get update -q && "${sudo[@]}" apt-get install -y --no-install-recommends "$pkg"; } >&2; then
-    echo "prepare-image-data: could not install $pkg (apt-get failed; see above)." >&2
-    exit 1
-  fi
-}
+SCRIPT_NAME=prepare-image-data
+# shellcheck source=lib/ensure-package.sh
+source "$ROOT/scripts/lib/ensure-package.sh"
 
 fashion_mnist() {
   ensure_package dataset-fashion-mnist

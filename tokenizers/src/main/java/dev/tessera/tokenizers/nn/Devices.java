@@ -9,7 +9,7 @@ public final class Devices {
 
     private Devices() {}
 
-    /** Same rules as {@code TiTokTokenizer.chooseDevice}; null means "auto". */
+    /** The device for a name; null means "auto". A GPU PyTorch does not see is refused. */
     public static Device choose(String device) {
         String d = device == null ? "auto" : device.strip().toLowerCase(Locale.ROOT);
         int gpus = Engine.getEngine("PyTorch").getGpuCount();

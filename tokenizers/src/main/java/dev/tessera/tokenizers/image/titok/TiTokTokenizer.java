@@ -1,7 +1,6 @@
 package dev.tessera.tokenizers.image.titok;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -122,22 +120,7 @@ public final class TiTokTokenizer implements ImageTokenizer {
 
     /** "auto" (CUDA when PyTorch sees a GPU, else CPU), "cpu", "gpu" or "gpu:N". */
     public static Device chooseDevice(String device) {
-        String d = device == null ? "auto" : device.strip().toLowerCase(Locale.ROOT);
-        int gpus = Engine.getEngine("PyTorch").getGpuCount();
-        if (d.equals("auto")) {
-            return gpus > 0 ? Device.gpu() : Device.cpu();
-        }
-        if (d.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (d.equals("gpu") || d.equals("cuda") || d.matches("(gpu|cuda)[:(]?\\d+\\)?")) {
-            int id = d.matches(".*\\d.*") ? Integer.parseInt(d.replaceAll("\\D", "")) : 0;
-            if (id >= gpus) {
-                throw new IllegalArgumentException("device '" + device + "' requested but PyTorch sees " + gpus + " GPU(s)");
-            }
-            return Device.gpu(id);
-        }
-        throw new IllegalArgumentException("device must be auto, cpu, gpu or gpu:N, got '" + device + "'");
+        return dev.tessera.tokenizers.nn.Devices.choose(device);
     }
 
     public TiTokConfig config() {
