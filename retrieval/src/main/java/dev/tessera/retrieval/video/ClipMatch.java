@@ -45,7 +45,7 @@ public final class ClipMatch {
             }
             covered += clipShares[j] * best;
         }
-        double score = (contained + covered) / 2;
+        double score = Math.max(-1, Math.min(1, (contained + covered) / 2));   // float rounding can pass 1
         int perFrame = clip.height() * clip.width();
         double[] frameScore = new double[clip.frames()];
         boolean[] present = new boolean[e.length];
