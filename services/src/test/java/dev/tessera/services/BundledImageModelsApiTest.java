@@ -175,4 +175,23 @@ class BundledImageModelsApiTest {
         }
         return 10 * Math.log10(1 / (se / n));
     }
+
+    @Test
+    void aFreshServiceTokenizesAndDetokenizesAudioWithTheBundledCodec() throws Exception {
+        JsonNode m = model("encodec-tiny-music");
+        assertThat(m.path("kind").asString()).isEqualTo("audio-tokenizer");
+        assertThat(m.path("source").asString()).isEqualTo("bundled");
+        assertThat(m.path("status").asString()).isEqualTo("available");
+        short[] tone = dev.tessera.tokenizers.audio.Wav.tone(440, 1.0, 24000, 8000);
+        TesseraServer.Reply r = server.upload("/v1/tokenize/audio", "tone.wav",
+                dev.tessera.tokenizers.audio.Wav.pcm16(tone, 24000, 1), java.util.Map.of("bandwidth_kbps", "6"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("model").asString()).isEqualTo("encodec-tiny-music");
+        assertThat(r.json().path("codebooks").size()).isEqualTo(8);
+        assertThat(r.json().path("codebooks").get(0).size()).isEqualTo(75);
+        TesseraServer.Reply wav = server.postJson("/v1/detokenize/audio", java.util.Map.of("codebooks",
+                TesseraServer.JSON.treeToValue(r.json().path("codebooks"), int[][].class)));
+        assertThat(wav.status()).isEqualTo(200);
+        assertThat(wav.contentType()).startsWith("audio/wav");
+    }
 }

@@ -188,8 +188,8 @@ public record EncodecConfig(
         }
     }
 
-    /** Rejects what this port does not run (48 kHz family, other norms), naming the field. */
-    void validate(Path file) {
+    /** Rejects what this port does not run (48 kHz family, other norms), naming the field; {@code file} heads the message. */
+    public void validate(Path file) {
         List<String> problems = new ArrayList<>();
         if (samplingRate <= 0) {
             problems.add("sampling_rate must be positive");

@@ -8,7 +8,9 @@ import dev.tessera.tokenizers.weights.TensorInfo;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * The tensors of an EnCodec checkpoint under either naming: transformers' ({@code encoder.layers.N.conv.*},
@@ -18,13 +20,20 @@ import java.util.Set;
  * {@code parametrizations.weight.original0/1}; a plain {@code weight} is taken as it is). Every
  * lookup states the shape it needs, so a checkpoint that does not fit the configuration fails with
  * the tensor's name and both shapes. Problems are {@link IllegalArgumentException}s naming the file.
+ *
+ * <p>For training the same lookups can be served from trainable arrays instead of a file
+ * ({@link #trainable}, transformers' names): the layers then hold those arrays themselves, and a
+ * weight-normalised conv's weight is computed from {@code weight_g} and {@code weight_v} with
+ * NDArray ops, inside the autograd graph.
  */
 final class EncodecWeights {
 
     /** The two spellings of the same state_dict. */
     enum Layout { TRANSFORMERS, ORIGINAL }
 
-    private final SafetensorsFile file;
+    private final SafetensorsFile file;              // null for trainable arrays
+    private final Map<String, NDArray> parameters;   // null for a file
+    private final BiFunction<String, long[], NDArray> create;   // trainable: makes a missing array, or null
     private final NDManager manager;
     private final Layout layout;
     private final Set<String> taken = new LinkedHashSet<>();
@@ -32,6 +41,8 @@ final class EncodecWeights {
 
     EncodecWeights(SafetensorsFile file, NDManager manager) {
         this.file = file;
+        this.parameters = null;
+        this.create = null;
         this.manager = manager;
         boolean hf = file.tensors().keySet().stream().anyMatch(n -> n.startsWith("encoder.layers."));
         boolean orig = file.tensors().keySet().stream().anyMatch(n -> n.startsWith("encoder.model."));
@@ -43,6 +54,35 @@ final class EncodecWeights {
         this.layout = hf ? Layout.TRANSFORMERS : Layout.ORIGINAL;
     }
 
+    private EncodecWeights(Map<String, NDArray> parameters, BiFunction<String, long[], NDArray> create,
+                           NDManager manager) {
+        this.file = null;
+        this.parameters = parameters;
+        this.create = create;
+        this.manager = manager;
+        this.layout = Layout.TRANSFORMERS;
+    }
+
+    /**
+     * Lookups served by the arrays of {@code parameters} (transformers' names, weight-normalised
+     * convs as {@code weight_g} [rows, 1, 1] + {@code weight_v}); when {@code create} is given, a
+     * name that is missing is made by it (name, shape) and added to the map, so building the model
+     * once over an empty map enumerates every tensor.
+     */
+    static EncodecWeights trainable(Map<String, NDArray> parameters, BiFunction<String, long[], NDArray> create,
+                                    NDManager manager) {
+        return new EncodecWeights(parameters, create, manager);
+    }
+
+    private Set<String> names() {
+        return file != null ? file.tensors().keySet() : parameters.keySet();
+    }
+
+    /** Whether the lookups hand out trainable arrays (held by the caller) rather than copies of a file's tensors. */
+    boolean trainable() {
+        return file == null;
+    }
+
     Layout layout() {
         return layout;
     }
@@ -52,7 +92,7 @@ final class EncodecWeights {
     }
 
     IllegalArgumentException problem(String what) {
-        return new IllegalArgumentException(file.path() + ": " + what);
+        return new IllegalArgumentException((file != null ? file.path() : "trainable EnCodec parameters") + ": " + what);
     }
 
     // ---- module prefixes in the two layouts ----
@@ -79,7 +119,7 @@ final class EncodecWeights {
     }
 
     boolean hasAny(String prefix) {
-        return file.tensors().keySet().stream().anyMatch(n -> n.startsWith(prefix + "."));
+        return names().stream().anyMatch(n -> n.startsWith(prefix + "."));
     }
 
     String lstm(String side, int index) {
@@ -93,7 +133,7 @@ final class EncodecWeights {
     /** Number of consecutive codebooks stored (k = 0, 1, … while {@code embed} exists). */
     int countCodebooks() {
         int k = 0;
-        while (file.contains(codebook(k) + ".embed")) {
+        while (file != null ? file.contains(codebook(k) + ".embed") : parameters.containsKey(codebook(k) + ".embed")) {
             k++;
         }
         return k;
@@ -135,7 +175,43 @@ final class EncodecWeights {
     }
 
     NDArray array(String name, long... shape) {
-        return manager.create(floats(name, shape), new Shape(shape));
+        if (file != null) {
+            return manager.create(floats(name, shape), new Shape(shape));
+        }
+        NDArray p = parameters.get(name);
+        if (p == null && create != null) {
+            p = create.apply(name, shape.clone());
+            parameters.put(name, p);
+        }
+        if (p == null) {
+            throw problem("missing tensor " + name + " (expected shape " + Arrays.toString(shape) + ")");
+        }
+        if (!Arrays.equals(p.getShape().getShape(), shape)) {
+            throw problem("tensor " + name + " has shape " + p.getShape() + " but the configuration needs "
+                    + Arrays.toString(shape));
+        }
+        if (taken.add(name)) {
+            parameterCount += p.size();
+        }
+        return p;
+    }
+
+    /**
+     * The effective weight of a (weight-normalised) conv as an array of {@code shape} (see
+     * {@link #convWeight}): from a file the folded values; from trainable arrays
+     * {@code g · v / ‖v‖} computed with NDArray ops, so gradients reach {@code weight_g} and
+     * {@code weight_v} (a plain {@code weight} when the map holds one instead).
+     */
+    NDArray convWeightArray(String prefix, long... shape) {
+        if (file != null) {
+            return manager.create(convWeight(prefix, shape), new Shape(shape));
+        }
+        if (parameters.containsKey(prefix + ".weight")) {
+            return array(prefix + ".weight", shape);
+        }
+        NDArray v = array(prefix + ".weight_v", shape);
+        NDArray g = array(prefix + ".weight_g", shape[0], 1, 1);
+        return v.mul(g.div(v.square().sum(new int[] {1, 2}, true).sqrt()));
     }
 
     /**
@@ -183,7 +259,7 @@ final class EncodecWeights {
 
     /** Fails when the file holds tensors nothing asked for (other than {@code ignorable}). */
     void requireAllTaken(Set<String> ignorable) {
-        List<String> left = file.tensors().keySet().stream()
+        List<String> left = names().stream()
                 .filter(n -> !taken.contains(n) && !ignorable.contains(n)).toList();
         if (!left.isEmpty()) {
             throw problem(left.size() + " tensor(s) not used by the EnCodec architecture of config.json, e.g. "

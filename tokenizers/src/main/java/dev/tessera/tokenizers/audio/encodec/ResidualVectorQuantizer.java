@@ -48,14 +48,27 @@ final class ResidualVectorQuantizer {
         NDArray residual = x.get(0).transpose();   // [T, D]
         List<NDArray> ids = new ArrayList<>(levels);
         for (int k = 0; k < levels; k++) {
-            NDArray distance = residual.square().sum(new int[] {1}, true)
-                    .sub(residual.mul(2).matMul(embedsT.get(k)))
-                    .add(squaredNorms.get(k)).neg();
-            NDArray index = distance.argMax(1);
+            NDArray index = nearest(residual, k);
             ids.add(index.reshape(1, frames));
             residual = residual.sub(embeds.get(k).get(index));
         }
         return ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(ids), 0);
+    }
+
+    /**
+     * The nearest row of codebook {@code level} for each row of {@code residual} [N, D], as int64 [N]:
+     * {@code argmax −(‖r‖² − 2 r·e + ‖e‖²)}, the official {@code EuclideanCodebook.quantize}.
+     */
+    NDArray nearest(NDArray residual, int level) {
+        NDArray distance = residual.square().sum(new int[] {1}, true)
+                .sub(residual.mul(2).matMul(embedsT.get(level)))
+                .add(squaredNorms.get(level)).neg();
+        return distance.argMax(1);
+    }
+
+    /** Codebook {@code level}, [N, D]. */
+    NDArray embed(int level) {
+        return embeds.get(level);
     }
 
     /** codes [K, T] (int64) → Σ_k embed_k[codes_k], [1, D, T]. */

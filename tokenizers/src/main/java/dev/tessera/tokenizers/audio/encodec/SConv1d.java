@@ -22,7 +22,7 @@ final class SConv1d implements Layer {
 
     SConv1d(EncodecWeights weights, NDManager manager, String prefix, int in, int out, int kernel, int stride,
             int dilation, EncodecConfig config) {
-        this.weight = manager.create(weights.convWeight(prefix, out, in, kernel), new Shape(out, in, kernel));
+        this.weight = weights.convWeightArray(prefix, out, in, kernel);
         this.bias = weights.array(prefix + ".bias", out);
         this.kernel = kernel;
         this.stride = stride;

@@ -42,6 +42,16 @@ final class Slstm {
 
     record Result(NDArray output, State state) {}
 
+    /** x [B, C, T] → (lstm(x) + x) [B, C, T] from a zero state (training: a batch of segments). */
+    NDArray apply(NDArray x) {
+        NDArray sequence = x.transpose(2, 0, 1);   // [T, B, C]
+        Shape stateShape = new Shape(layers, x.getShape().get(0), width);
+        NDList hx = new NDList(x.getManager().zeros(stateShape, x.getDataType(), x.getDevice()),
+                x.getManager().zeros(stateShape, x.getDataType(), x.getDevice()));
+        NDList out = sequence.getNDArrayInternal().lstm(sequence, hx, parameters, true, layers, 0.0, false, false, false);
+        return out.get(0).add(sequence).transpose(1, 2, 0);
+    }
+
     /** x [1, C, T] → (lstm(x) + x) [1, C, T] and the state after the last step. */
     Result apply(NDArray x, State state) {
         NDManager m = x.getManager();

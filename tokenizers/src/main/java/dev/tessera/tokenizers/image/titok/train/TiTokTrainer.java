@@ -11,20 +11,18 @@ import dev.tessera.tokenizers.image.titok.TiTokConfig;
 import dev.tessera.tokenizers.image.titok.TiTokGraph;
 import dev.tessera.tokenizers.image.titok.TiTokRandomCheckpoint;
 import dev.tessera.tokenizers.nn.NamedWeights;
+import dev.tessera.tokenizers.nn.train.Adam;
+import dev.tessera.tokenizers.nn.train.CheckpointDirectory;
 import dev.tessera.tokenizers.weights.MalformedWeightsException;
 import dev.tessera.tokenizers.weights.SafetensorsFile;
 import dev.tessera.tokenizers.weights.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Trains a single-stage VQ TiTok end to end on DJL's PyTorch engine: the tensors the inference
  * modules hold ({@link TiTokGraph} over {@link NamedWeights}) are marked as requiring gradients,
  * one step runs the same forward code inside a {@link GradientCollector} with the reference
- * quantiser's straight-through estimator, and Adam (written out here, so its moments can be
+ * quantiser's straight-through estimator, and {@link Adam} (written out, so its moments can be
  * checkpointed) updates the tensors in place.
  *
  * <p>Loss, as the reference single-stage recipe without the perceptual and GAN terms:
@@ -62,8 +60,7 @@ public final class TiTokTrainer implements AutoCloseable {
     private final NDManager manager;
     private final TiTokGraph graph;
     private final Map<String, NDArray> params;
-    private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
-    private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
+    private final Adam adam;
     private final long[] usage;
     private long step;
 
@@ -76,24 +73,13 @@ public final class TiTokTrainer implements AutoCloseable {
         this.graph = new TiTokGraph(config, named);
         named.requireAllTaken(java.util.Set.of(), "");
         this.params = named.arrays();
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray p = e.getValue();
+        for (NDArray p : params.values()) {
             p.setRequiresGradient(true);
-            firstMoments.put(e.getKey(), moment(moments, "m." + e.getKey(), p.getShape()));
-            secondMoments.put(e.getKey(), moment(moments, "v." + e.getKey(), p.getShape()));
         }
+        this.adam = new Adam(new Adam.Settings(hyper.learningRate(), hyper.beta1(), hyper.beta2(), hyper.eps()),
+                params, manager, moments);
         this.usage = new long[config.codebookSize()];
         this.step = step;
-    }
-
-    private NDArray moment(SafetensorsFile moments, String name, Shape shape) {
-        if (moments == null) {
-            return manager.zeros(shape);
-        }
-        if (!moments.contains(name)) {
-            throw new IllegalStateException("optimizer state has no " + name);
-        }
-        return manager.create(moments.floats(name), shape);
     }
 
     /** A fresh model with the reference initialisation. */
@@ -221,7 +207,7 @@ public final class TiTokTrainer implements AutoCloseable {
                 latents = q.z().stopGradient();
             }
             step++;
-            adam();
+            adam.update(step);
             for (long id : ids.toLongArray()) {
                 usage[(int) id]++;
             }
@@ -248,25 +234,6 @@ public final class TiTokTrainer implements AutoCloseable {
         return call.create(captionStates, new Shape(batch, t.contextLength(), t.embedDim()));
     }
 
-    /** Adam with bias correction, in place, gradients zeroed afterwards (called with grad mode off). */
-    private void adam() {
-        float b1 = hyper.beta1();
-        float b2 = hyper.beta2();
-        double correction1 = 1 - Math.pow(b1, step);
-        double correction2 = 1 - Math.pow(b2, step);
-        float stepSize = (float) (hyper.learningRate() / correction1);
-        float rootCorrection2 = (float) Math.sqrt(correction2);
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray p = e.getValue();
-            NDArray g = p.getGradient();
-            NDArray m = firstMoments.get(e.getKey()).muli(b1).addi(g.mul(1 - b1));
-            NDArray v = secondMoments.get(e.getKey()).muli(b2).addi(g.square().mul(1 - b2));
-            // torch.optim.Adam: p -= lr/c1 · m / (sqrt(v)/sqrt(c2) + eps)
-            p.subi(m.div(v.sqrt().div(rootCorrection2).add(hyper.eps())).mul(stepSize));
-            g.subi(g);
-        }
-    }
-
     /** Rows unused since the last check become random latents of this batch; their moments restart. */
     private int reinitDeadCodes(NDManager call, NDArray latents) {
         int k = config.codebookSize();
@@ -289,8 +256,7 @@ public final class TiTokTrainer implements AutoCloseable {
         if (dead > 0) {
             NDArray keepMask = call.create(keep, new Shape(k, 1));
             params.get(CODEBOOK).muli(keepMask).addi(call.create(replacement, new Shape(k, c)));
-            firstMoments.get(CODEBOOK).muli(keepMask);
-            secondMoments.get(CODEBOOK).muli(keepMask);
+            adam.scaleMoments(CODEBOOK, keepMask);
         }
         return dead;
     }
@@ -340,43 +306,16 @@ public final class TiTokTrainer implements AutoCloseable {
      * interrupted save leaves the previous checkpoint whole.
      */
     public void saveCheckpoint(Path dir) throws IOException {
-        Path parent = dir.toAbsolutePath().getParent();
-        Path tmp = parent.resolve(dir.getFileName() + ".tmp");
-        Path old = parent.resolve(dir.getFileName() + ".old");
-        deleteTree(tmp);
-        saveModel(tmp);
-        SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
-        for (String name : params.keySet()) {
-            long[] shape = params.get(name).getShape().getShape();
-            writer.add("m." + name, shape, firstMoments.get(name).toFloatArray());
-            writer.add("v." + name, shape, secondMoments.get(name).toFloatArray());
-        }
-        writer.write(tmp.resolve("optimizer.safetensors"));
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("step", step);
-        state.put("learning_rate", hyper.learningRate());
-        state.put("seed", hyper.seed());
-        state.put("codebook_usage", usage);   // row counts since the last dead-code check
-        Files.writeString(tmp.resolve("trainer.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
-        deleteTree(old);
-        if (Files.exists(dir)) {
-            Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            paths = new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
-        }
-        for (Path p : paths) {
-            Files.delete(p);
-        }
+        CheckpointDirectory.replace(dir, tmp -> {
+            saveModel(tmp);
+            adam.write(tmp.resolve("optimizer.safetensors"));
+            Map<String, Object> state = new LinkedHashMap<>();
+            state.put("step", step);
+            state.put("learning_rate", hyper.learningRate());
+            state.put("seed", hyper.seed());
+            state.put("codebook_usage", usage);   // row counts since the last dead-code check
+            Files.writeString(tmp.resolve("trainer.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
+        });
     }
 
     /** config.json in the explicit schema TiTokConfig.read accepts (custom sizes have no hub name). */

@@ -6,6 +6,7 @@ import dev.tessera.tokenizers.image.CaptionsTsv;
 import dev.tessera.tokenizers.image.ImagePreprocessor;
 import dev.tessera.tokenizers.image.titok.TiTokConfig;
 import dev.tessera.tokenizers.image.titok.TiTokTokenizer;
+import dev.tessera.tokenizers.nn.train.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -162,8 +163,8 @@ public final class TrainCommand {
                             ? "TiTok (TexTok mode, captions by " + trainer.config().text().textEncoder() + ")" : "TiTok",
                     trainer.config().imageSize(), trainer.config().numLatentTokens(), trainer.config().codebookSize(),
                     trainer.device(), dataset.size(), batch, totalSteps);
-            long started = System.nanoTime();
             long firstStep = trainer.step();
+            Progress progress = new Progress(firstStep, totalSteps);
             int s = imageSize;
             while (trainer.step() < totalSteps) {
                 long step = trainer.step();
@@ -180,11 +181,8 @@ public final class TrainCommand {
                     return 1;
                 }
                 if (done % logEvery == 0 || done == totalSteps || done == firstStep + 1) {
-                    double seconds = (System.nanoTime() - started) / 1e9;
-                    double perStep = seconds / (done - firstStep);
                     err.printf(Locale.ROOT, "step %d/%d loss %.4f (rec %.4f) %.1f img/s ETA %s%s%n", done, totalSteps,
-                            loss.total(), loss.reconstruction(), batch / perStep,
-                            duration(perStep * (totalSteps - done)),
+                            loss.total(), loss.reconstruction(), progress.rate(done, batch), progress.eta(done),
                             loss.deadCodesReplaced() > 0 ? " (" + loss.deadCodesReplaced() + " dead codes re-initialised)" : "");
                 }
                 if (checkpointEvery > 0 && done % checkpointEvery == 0 && done < totalSteps) {
@@ -193,10 +191,11 @@ public final class TrainCommand {
             }
             trainer.saveCheckpoint(checkpoint);
             trainer.saveModel(outDir);
-            double seconds = (System.nanoTime() - started) / 1e9;
-            long ran = trainer.step() - firstStep;
+            double seconds = progress.elapsedSeconds();
+            long ran = progress.ran(trainer.step());
             if (ran > 0) {
-                err.printf(Locale.ROOT, "done: %d steps in %s (%.1f img/s)%n", ran, duration(seconds), ran * batch / seconds);
+                err.printf(Locale.ROOT, "done: %d steps in %s (%.1f img/s)%n", ran, Progress.duration(seconds),
+                        ran * batch / seconds);
             }
             out.println("model written to " + outDir.toAbsolutePath() + " (config.json, model.safetensors), step "
                     + trainer.step());
@@ -213,12 +212,6 @@ public final class TrainCommand {
     private static int integer(Map<String, String> o, String key, int fallback) {
         String v = o.get(key);
         return v == null ? fallback : Integer.parseInt(v);
-    }
-
-    static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
-                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
     static List<Path> imageFiles(Path dir) throws IOException {
