@@ -247,94 +247,53 @@ public record EncodecConfig(
         return n == null || n.isNull() ? null : n;
     }
 
-    private static int intField(Path file, JsonNode root, String key, int fallback) {
+    /** A field read by {@code read} when present and of the kind {@code accepts} checks; the fallback when absent or null. */
+    private static <T> T field(Path file, JsonNode root, String key, T fallback, String kind,
+                               java.util.function.Predicate<JsonNode> accepts,
+                               java.util.function.Function<JsonNode, T> read) {
         JsonNode n = present(root, key);
         if (n == null) {
             return fallback;
         }
-        if (!n.isIntegralNumber() && !(n.isNumber() && n.asDouble() == Math.rint(n.asDouble()))) {
-            throw new IllegalArgumentException(file + ": " + key + " must be an integer, got " + n);
+        if (!accepts.test(n)) {
+            throw new IllegalArgumentException(file + ": " + key + " must be " + kind + ", got " + n);
         }
-        return n.asInt();
+        return read.apply(n);
+    }
+
+    private static boolean integral(JsonNode n) {
+        return n.isIntegralNumber() || (n.isNumber() && n.asDouble() == Math.rint(n.asDouble()));
+    }
+
+    private static int intField(Path file, JsonNode root, String key, int fallback) {
+        return field(file, root, key, fallback, "an integer", EncodecConfig::integral, JsonNode::asInt);
     }
 
     private static double doubleField(Path file, JsonNode root, String key, double fallback) {
-        JsonNode n = present(root, key);
-        if (n == null) {
-            return fallback;
-        }
-        if (!n.isNumber()) {
-            throw new IllegalArgumentException(file + ": " + key + " must be a number, got " + n);
-        }
-        return n.asDouble();
+        return field(file, root, key, fallback, "a number", JsonNode::isNumber, JsonNode::asDouble);
     }
 
     private static Double nullableDouble(Path file, JsonNode root, String key) {
-        JsonNode n = present(root, key);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isNumber()) {
-            throw new IllegalArgumentException(file + ": " + key + " must be a number or null, got " + n);
-        }
-        return n.asDouble();
+        return field(file, root, key, null, "a number or null", JsonNode::isNumber, JsonNode::asDouble);
     }
 
     private static boolean boolField(Path file, JsonNode root, String key, boolean fallback) {
-        JsonNode n = present(root, key);
-        if (n == null) {
-            return fallback;
-        }
-        if (!n.isBoolean()) {
-            throw new IllegalArgumentException(file + ": " + key + " must be true or false, got " + n);
-        }
-        return n.asBoolean();
+        return field(file, root, key, fallback, "true or false", JsonNode::isBoolean, JsonNode::asBoolean);
     }
 
     private static String stringField(Path file, JsonNode root, String key, String fallback) {
-        JsonNode n = present(root, key);
-        if (n == null) {
-            return fallback;
-        }
-        if (!n.isString()) {
-            throw new IllegalArgumentException(file + ": " + key + " must be a string, got " + n);
-        }
-        return n.asString();
+        return field(file, root, key, fallback, "a string", JsonNode::isString, JsonNode::asString);
     }
 
     private static List<Integer> intList(Path file, JsonNode root, String key, List<Integer> fallback) {
-        JsonNode n = present(root, key);
-        if (n == null) {
-            return fallback;
-        }
-        if (!n.isArray()) {
-            throw new IllegalArgumentException(file + ": " + key + " must be a list of integers, got " + n);
-        }
-        List<Integer> out = new ArrayList<>();
-        for (JsonNode e : n) {
-            if (!e.isIntegralNumber()) {
-                throw new IllegalArgumentException(file + ": " + key + " must be a list of integers, got " + n);
-            }
-            out.add(e.asInt());
-        }
-        return out;
+        return field(file, root, key, fallback, "a list of integers",
+                n -> n.isArray() && n.valueStream().allMatch(JsonNode::isIntegralNumber),
+                n -> n.valueStream().map(JsonNode::asInt).toList());
     }
 
     private static List<Double> doubleList(Path file, JsonNode root, String key, List<Double> fallback) {
-        JsonNode n = present(root, key);
-        if (n == null) {
-            return fallback;
-        }
-        if (!n.isArray()) {
-            throw new IllegalArgumentException(file + ": " + key + " must be a list of numbers, got " + n);
-        }
-        List<Double> out = new ArrayList<>();
-        for (JsonNode e : n) {
-            if (!e.isNumber()) {
-                throw new IllegalArgumentException(file + ": " + key + " must be a list of numbers, got " + n);
-            }
-            out.add(e.asDouble());
-        }
-        return out;
+        return field(file, root, key, fallback, "a list of numbers",
+                n -> n.isArray() && n.valueStream().allMatch(JsonNode::isNumber),
+                n -> n.valueStream().map(JsonNode::asDouble).toList());
     }
 }
