@@ -76,11 +76,7 @@ public final class AudioBenchmark {
             float[] audio = audio(data, seconds, 24000);
             String source = Files.isDirectory(data) ? "held-out clips under " + data : "a synthetic chord";
             Path wav = scratch.path().resolve("bench.wav");
-            short[] pcm = new short[audio.length];
-            for (int i = 0; i < pcm.length; i++) {
-                pcm[i] = (short) Math.round(Math.max(-1f, Math.min(1f, audio[i])) * 32767f);
-            }
-            Files.write(wav, Wav.pcm16(pcm, 24000, 1));
+            Files.write(wav, Wav.pcm16(audio, 24000));
             AudioDecoder.decode(wav, 24000, 0);
             double ffmpeg = median(repeat, () -> AudioDecoder.decode(wav, 24000, 0));
             MarkdownTable table = new MarkdownTable("model", ">parameters", ">kbps", ">codebooks",

@@ -48,11 +48,7 @@ public enum WaveformCodecBaseline {
         try {
             // Each step at the recorder's own rate: JavaCV's recorder miscounts samples when it resamples PCM itself.
             // The input as 16-bit PCM (rounding noise ~96 dB down, far below any codec here).
-            short[] pcm = new short[samples.length];
-            for (int i = 0; i < pcm.length; i++) {
-                pcm[i] = (short) Math.round(Math.max(-1f, Math.min(1f, samples[i])) * 32767f);
-            }
-            Files.write(original, dev.tessera.tokenizers.audio.Wav.pcm16(pcm, rate, 1));
+            Files.write(original, dev.tessera.tokenizers.audio.Wav.pcm16(samples, rate));
             write(coded, codec, low, AudioDecoder.decode(original, low, 0).samples());
             return java.util.Arrays.copyOf(AudioDecoder.decode(coded, rate, 0).samples(), samples.length);
         } finally {

@@ -12,7 +12,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -73,12 +72,8 @@ public class AudioTokenizeController {
         AudioModels.Installed m = models.require(model);
         EncodecModel codec = m.model();
         int nq = codebooks(codec, bandwidthKbps, numCodebooks);
-        if (file.isEmpty()) {
-            throw new InvalidRequestException("file", "the file is empty");
-        }
-        Path upload = Files.createTempFile("tessera-audio", ".upload");
+        Path upload = dev.tessera.services.web.UploadedFile.spool(file);
         try {
-            file.transferTo(upload);
             AudioDecoder.Decoded audio = AudioDecoder.decode(upload, codec.sampleRate(), settings.maxDuration().toMillis());
             int[][] codes;
             long t0 = System.nanoTime();
@@ -90,7 +85,7 @@ public class AudioTokenizeController {
                     codec.codebookSize(), codes.length == 0 ? 0 : codes[0].length,
                     Math.round(audio.seconds() * 1000), codes);
         } finally {
-            Files.deleteIfExists(upload);
+            dev.tessera.services.web.UploadedFile.deleteQuietly(upload);
         }
     }
 
@@ -140,16 +135,7 @@ public class AudioTokenizeController {
         }
         timer("detokenize", m.name()).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("audio/wav"))
-                .body(Wav.pcm16(toPcm16(wave), codec.sampleRate(), 1));
-    }
-
-    /** [−1, 1] floats to 16-bit: clipped, scaled by 32767, rounded. */
-    static short[] toPcm16(float[] wave) {
-        short[] pcm = new short[wave.length];
-        for (int i = 0; i < wave.length; i++) {
-            pcm[i] = (short) Math.round(Math.max(-1f, Math.min(1f, wave[i])) * 32767f);
-        }
-        return pcm;
+                .body(Wav.pcm16(wave, codec.sampleRate()));
     }
 
     private static int codebooks(EncodecModel codec, Double bandwidthKbps, Integer numCodebooks) {

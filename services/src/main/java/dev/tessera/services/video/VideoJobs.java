@@ -99,7 +99,7 @@ public class VideoJobs implements AutoCloseable {
             } finally {
                 job.seconds = (System.nanoTime() - job.startedNanos) / 1e9;
                 job.finishedAt = Instant.now().toString();
-                VideoTokenizers.deleteQuietly(upload);
+                dev.tessera.services.web.UploadedFile.deleteQuietly(upload);
             }
         });
         return job.status();

@@ -98,7 +98,7 @@ public class VideoTokenizeController {
                     "id, source and metadata describe a stored clip: send them with index=true");
         }
         tokenizers.backbone(backbone);   // an unknown or unusable backbone is refused now, not in the job
-        java.nio.file.Path upload = VideoTokenizers.spool(file);
+        java.nio.file.Path upload = dev.tessera.services.web.UploadedFile.spool(file);
         if (Boolean.TRUE.equals(async) || file.getSize() > s.jobThreshold().toBytes()) {
             // The job deletes the file when it ends.
             VideoLibrary.Target into = target;
@@ -112,7 +112,7 @@ public class VideoTokenizeController {
                     dev.tessera.tokenizers.video.VideoFrames.Progress.NONE);
             return org.springframework.http.ResponseEntity.ok(answer(t, codebook, store(t, target, upload)));
         } finally {
-            VideoTokenizers.deleteQuietly(upload);
+            dev.tessera.services.web.UploadedFile.deleteQuietly(upload);
         }
     }
 

@@ -179,34 +179,6 @@ public class VideoTokenizers {
         return frames;
     }
 
-    /**
-     * The upload as a temp file (FFmpeg reads files: MP4s with their index at the end need to seek);
-     * the caller deletes it. 400 when empty.
-     */
-    static java.nio.file.Path spool(org.springframework.web.multipart.MultipartFile file) throws java.io.IOException {
-        if (file.isEmpty()) {
-            throw new dev.tessera.retrieval.InvalidRequestException("file", "the file is empty");
-        }
-        java.nio.file.Path upload = java.nio.file.Files.createTempFile("tessera-video", ".upload");
-        try {
-            file.transferTo(upload);
-            return upload;
-        } catch (java.io.IOException | RuntimeException e) {
-            deleteQuietly(upload);
-            throw e;
-        }
-    }
-
-    static void deleteQuietly(java.nio.file.Path file) {
-        if (file != null) {
-            try {
-                java.nio.file.Files.deleteIfExists(file);
-            } catch (java.io.IOException ignored) {
-                // a temp file left behind is harmless
-            }
-        }
-    }
-
     /** Tokenizes a video file, reporting decoding progress (the slow part of a long clip). */
     public Tokenized tokenize(java.nio.file.Path videoFile, double fps, int maxFrames, VQToken.Options options,
                               String backboneName, VideoFrames.Progress progress) {

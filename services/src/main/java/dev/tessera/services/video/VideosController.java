@@ -86,13 +86,13 @@ public class VideosController {
         double rate = tokenizers.fps(fps);
         int frames = tokenizers.maxFrames(maxFrames);
         tokenizers.backbone(backbone);
-        java.nio.file.Path upload = VideoTokenizers.spool(file);
+        java.nio.file.Path upload = dev.tessera.services.web.UploadedFile.spool(file);
         try {
             VideoTokenizers.Tokenized example = tokenizers.tokenize(upload, rate, frames, VQToken.Options.adaptive(),
                     backbone, VideoFrames.Progress.NONE);
             return VideoSearchResponse.of(library.search(example, hits, where), started, example.backbone());
         } finally {
-            VideoTokenizers.deleteQuietly(upload);
+            dev.tessera.services.web.UploadedFile.deleteQuietly(upload);
         }
     }
 }

@@ -87,11 +87,7 @@ public final class AudioTokenizerCommand {
                 }
             }
             float[] wave = codec.decode(rows.toArray(int[][]::new));
-            short[] pcm = new short[wave.length];
-            for (int i = 0; i < wave.length; i++) {
-                pcm[i] = (short) Math.round(Math.max(-1f, Math.min(1f, wave[i])) * 32767f);
-            }
-            Files.write(Path.of(output), Wav.pcm16(pcm, codec.sampleRate(), 1));
+            Files.write(Path.of(output), Wav.pcm16(wave, codec.sampleRate()));
             err.printf("wrote %s: %.2f s at %d Hz%n", output, wave.length / (double) codec.sampleRate(), codec.sampleRate());
             return 0;
         }

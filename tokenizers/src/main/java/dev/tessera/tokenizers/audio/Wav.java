@@ -25,6 +25,15 @@ public final class Wav {
         return b.array();
     }
 
+    /** Mono float samples in [−1, 1] (clipped outside) as a 16-bit WAV: scaled by 32767 and rounded. */
+    public static byte[] pcm16(float[] samples, int sampleRate) {
+        short[] pcm = new short[samples.length];
+        for (int i = 0; i < pcm.length; i++) {
+            pcm[i] = (short) Math.round(Math.max(-1f, Math.min(1f, samples[i])) * 32767f);
+        }
+        return pcm16(pcm, sampleRate, 1);
+    }
+
     /** A mono sine tone, e.g. for tests: {@code seconds} of {@code hz} at amplitude {@code amplitude} (of 32767). */
     public static short[] tone(double hz, double seconds, int sampleRate, int amplitude) {
         short[] out = new short[(int) Math.round(seconds * sampleRate)];
