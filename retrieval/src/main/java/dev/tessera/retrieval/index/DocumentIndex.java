@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /**
  * Where chunks, their text and their vectors live. The embedded Lucene index is the default;
- * a distributed engine can stand behind the same contract. Writes are durable when they return.
+ * OpenSearch stands behind the same contract ({@code index.opensearch}). Writes are durable and
+ * visible to searches when they return; a write that stores only some of its documents throws
+ * {@link IndexWriteException} naming the others.
  */
 public interface DocumentIndex extends AutoCloseable {
 
@@ -22,6 +24,17 @@ public interface DocumentIndex extends AutoCloseable {
 
     /** Nearest neighbours of a query vector by dot product (vectors are unit length). */
     List<ChunkHit> searchVector(float[] vector, int k, MetadataFilter filter);
+
+    /** The two candidate lists of a hybrid search, before fusion. */
+    record HybridCandidates(List<ChunkHit> lexical, List<ChunkHit> dense) {}
+
+    /**
+     * BM25 and vector candidates for one hybrid query. A remote index answers both in one round trip;
+     * the default runs the two searches in turn.
+     */
+    default HybridCandidates searchHybrid(String query, float[] vector, int depth, MetadataFilter filter) {
+        return new HybridCandidates(searchText(query, depth, filter), searchVector(vector, depth, filter));
+    }
 
     /** Fills {@link ChunkHit#highlights()} with the passages of each hit that match the query. */
     List<ChunkHit> highlight(String query, List<ChunkHit> hits);

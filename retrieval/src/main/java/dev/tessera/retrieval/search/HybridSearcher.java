@@ -38,11 +38,10 @@ public final class HybridSearcher {
                     request.filter());
             case HYBRID -> {
                 int depth = Math.max(request.k(), candidateDepth);
-                List<ChunkHit> lexical = index.searchText(request.query(), depth, request.filter());
-                List<ChunkHit> dense = index.searchVector(embedder.embed(request.query(), Embedder.Role.QUERY), depth,
-                        request.filter());
+                DocumentIndex.HybridCandidates candidates = index.searchHybrid(request.query(),
+                        embedder.embed(request.query(), Embedder.Role.QUERY), depth, request.filter());
                 Fusion fusion = request.fusion() == null ? defaultFusion : request.fusion();
-                yield fusion.fuse(lexical, dense, request.k());
+                yield fusion.fuse(candidates.lexical(), candidates.dense(), request.k());
             }
         };
         if (request.highlight()) {

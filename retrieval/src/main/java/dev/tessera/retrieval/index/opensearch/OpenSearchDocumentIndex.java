@@ -1,0 +1,623 @@
+package dev.tessera.retrieval.index.opensearch;
+
+import dev.tessera.retrieval.InvalidRequestException;
+import dev.tessera.retrieval.chunk.Chunk;
+import dev.tessera.retrieval.document.Document;
+import dev.tessera.retrieval.index.ChunkHit;
+import dev.tessera.retrieval.index.DocumentIndex;
+import dev.tessera.retrieval.index.IndexStats;
+import dev.tessera.retrieval.index.IndexUnavailableException;
+import dev.tessera.retrieval.index.IndexWriteException;
+import dev.tessera.retrieval.index.IndexedDocument;
+import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.index.StoredDocument;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.HealthStatus;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.Refresh;
+import org.opensearch.client.opensearch._types.SearchType;
+import org.opensearch.client.opensearch._types.Time;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.core.BulkResponse;
+import org.opensearch.client.opensearch.core.MsearchResponse;
+import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.opensearch.core.bulk.BulkOperation;
+import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
+import org.opensearch.client.opensearch.core.msearch.MultiSearchResponseItem;
+import org.opensearch.client.opensearch.core.search.Hit;
+import org.opensearch.client.opensearch.core.search.HitsMetadata;
+import org.opensearch.client.opensearch.core.search.SourceConfig;
+import org.opensearch.client.opensearch.generic.Requests;
+import org.opensearch.client.opensearch.generic.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The scale-out backend: chunks, their text and vectors in one OpenSearch index, searched by the
+ * cluster; embeddings are still computed by Tessera. Layout (mapping in {@code index.json}, format
+ * {@value #FORMAT_VERSION} in its {@code _meta}): a parent record per document ({@code _id} = the
+ * document id) and one record per chunk ({@code _id} = {@code id#ordinal}), all routed by the
+ * document id so a document lives on one shard. BM25 runs on {@code content} (title + chunk, English
+ * analysis, as the embedded index) with global term statistics ({@code dfs_query_then_fetch}), so
+ * rankings do not depend on how documents fall into shards; vectors are {@code knn_vector} on the
+ * Lucene HNSW engine, named explicitly (faiss, the default, needs a native library).
+ *
+ * <p>Writes use {@code refresh=wait_for}: like the embedded index, a write that returns is both
+ * acknowledged (in the translog of every in-sync copy) and visible to searches. A document's chunks
+ * and its parent go in one bulk request, parent last, so a document is readable only once whole.
+ */
+public final class OpenSearchDocumentIndex implements DocumentIndex {
+
+    public static final int FORMAT_VERSION = 1;
+    /** Candidates the HNSW search explores per shard before keeping the best k (the embedded index uses 100 too). */
+    static final int VECTOR_CANDIDATES = 100;
+
+    private static final Logger log = LoggerFactory.getLogger(OpenSearchDocumentIndex.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int LOCK_STRIPES = 64;
+    private static final String KIND_DOC = "doc";
+    private static final String KIND_CHUNK = "chunk";
+    private static final List<String> HIT_FIELDS = List.of("doc_id", "chunk_id", "ordinal", "title", "text", "start", "end");
+
+    private final OpenSearchClient client;
+    private final OpenSearchSettings settings;
+    private final String index;
+    private final String model;
+    private final int dimension;
+    private final String luceneVersion;
+    private final ExecutorService bulkPool;
+    private final ReentrantLock[] docLocks = new ReentrantLock[LOCK_STRIPES];
+
+    private OpenSearchDocumentIndex(OpenSearchClient client, OpenSearchSettings settings, String model, int dimension)
+            throws IOException {
+        this.client = client;
+        this.settings = settings;
+        this.index = settings.index();
+        this.model = model;
+        this.dimension = dimension;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            docLocks[i] = new ReentrantLock();
+        }
+        this.luceneVersion = client.info().version().luceneVersion();
+        openOrCreate();
+        this.bulkPool = Executors.newFixedThreadPool(settings.bulkConcurrency(),
+                Thread.ofPlatform().daemon().name("opensearch-bulk-", 0).factory());
+    }
+
+    /**
+     * Connects, then opens the index or creates it. Fails loudly when the cluster cannot be reached,
+     * or when the index holds vectors of another model or another format.
+     */
+    public static OpenSearchDocumentIndex open(OpenSearchSettings settings, String model, int dimension) {
+        OpenSearchClient client = OpenSearchClients.create(settings);
+        try {
+            return new OpenSearchDocumentIndex(client, settings, model, dimension);
+        } catch (IOException | OpenSearchException e) {
+            OpenSearchClients.close(client);
+            throw new IllegalStateException("cannot open OpenSearch index '" + settings.index() + "' at "
+                    + settings.hosts() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            OpenSearchClients.close(client);
+            throw e;
+        }
+    }
+
+    private void openOrCreate() throws IOException {
+        if (!client.indices().exists(e -> e.index(index)).value()) {
+            // The mapping is a JSON file operators can read (and apply themselves), so it goes as written.
+            try (Response created = client.generic().execute(Requests.builder().method("PUT").endpoint("/" + index)
+                    .json(mapping()).build())) {
+                String body = created.getBody().map(b -> b.bodyAsString()).orElse("");
+                if (created.getStatus() == 200) {
+                    log.info("created OpenSearch index {} ({} shards, {} replicas, {}-d vectors of {})", index,
+                            settings.shards(), settings.replicas(), dimension, model);
+                } else if (!body.contains("resource_already_exists_exception")) { // another Tessera was first: fine
+                    throw new IllegalStateException("creating OpenSearch index " + index + " failed: "
+                            + created.getStatus() + " " + body);
+                }
+            }
+        }
+        Map<String, JsonData> meta = client.indices().getMapping(m -> m.index(index)).result().get(index)
+                .mappings().meta();
+        checkCompatible(meta == null ? Map.of() : meta);
+        client.cluster().health(h -> h.index(index).waitForStatus(HealthStatus.Yellow)
+                .timeout(Time.of(t -> t.time(settings.requestTimeout().toSeconds() + "s"))));
+    }
+
+    private String mapping() throws IOException {
+        try (InputStream in = OpenSearchDocumentIndex.class.getResourceAsStream("index.json")) {
+            String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return template.replace("{{shards}}", Integer.toString(settings.shards()))
+                    .replace("{{replicas}}", Integer.toString(settings.replicas()))
+                    .replace("{{format}}", Integer.toString(FORMAT_VERSION))
+                    .replace("{{model}}", model.replace("\\", "\\\\").replace("\"", "\\\""))
+                    .replace("{{dimension}}", Integer.toString(dimension));
+        }
+    }
+
+    private void checkCompatible(Map<String, JsonData> meta) {
+        String format = meta.containsKey("tessera_format") ? meta.get("tessera_format").toJson().toString() : "?";
+        if (!String.valueOf(FORMAT_VERSION).equals(format)) {
+            throw new IllegalStateException("OpenSearch index " + index + " has Tessera format " + format
+                    + "; this version reads format " + FORMAT_VERSION + " (is it an index of another application?)");
+        }
+        String storedModel = meta.get("embedding_model").to(String.class);
+        int storedDim = meta.get("embedding_dimension").to(Integer.class);
+        if (!model.equals(storedModel) || storedDim != dimension) {
+            throw new IllegalStateException("OpenSearch index " + index + " holds vectors of model " + storedModel
+                    + " (" + storedDim + "-d) but the configured model is " + model + " (" + dimension
+                    + "-d); use another index name or the same model");
+        }
+    }
+
+    // ---- writes -------------------------------------------------------------------------------
+
+    /** One document's bulk operations, so a retry resends the whole document. */
+    private record DocOps(String id, List<BulkOperation> ops) {}
+
+    @Override
+    public void upsert(List<IndexedDocument> documents) {
+        if (documents.isEmpty()) {
+            return;
+        }
+        documents.forEach(this::checkDimensions);
+        List<ReentrantLock> locks = lockFor(documents.stream().map(d -> d.document().id()).toList());
+        try {
+            Map<String, Integer> previous = chunkCounts(documents.stream().map(d -> d.document().id()).toList());
+            List<DocOps> all = new ArrayList<>(documents.size());
+            for (IndexedDocument doc : documents) {
+                all.add(operations(doc, previous.getOrDefault(doc.document().id(), 0)));
+            }
+            Map<String, String> failed = writeAll(all);
+            if (!failed.isEmpty()) {
+                throw new IndexWriteException(failed);
+            }
+        } finally {
+            locks.forEach(ReentrantLock::unlock);
+        }
+    }
+
+    private void checkDimensions(IndexedDocument doc) {
+        for (float[] v : doc.vectors()) {
+            if (v.length != dimension) {
+                throw new IllegalArgumentException("vector of " + v.length + " dimensions, index has " + dimension);
+            }
+        }
+    }
+
+    private List<ReentrantLock> lockFor(List<String> ids) {
+        int[] stripes = ids.stream().mapToInt(id -> Math.floorMod(id.hashCode(), LOCK_STRIPES)).distinct().sorted().toArray();
+        List<ReentrantLock> held = new ArrayList<>(stripes.length);
+        for (int s : stripes) {
+            docLocks[s].lock();
+            held.add(docLocks[s]);
+        }
+        return held;
+    }
+
+    /** How many chunks each existing document has now, so a shorter replacement deletes the rest. */
+    private Map<String, Integer> chunkCounts(List<String> ids) {
+        Map<String, Integer> counts = new HashMap<>();
+        var response = call(() -> client.mget(m -> {
+            m.index(index).sourceIncludes("chunk_count");
+            ids.stream().distinct().forEach(id -> m.docs(d -> d.id(id).routing(id)));
+            return m;
+        }, Map.class));
+        for (var item : response.docs()) {
+            if (item.isResult() && item.result().found() && item.result().source() != null) {
+                Object n = item.result().source().get("chunk_count");
+                counts.put(item.result().id(), n instanceof Number num ? num.intValue() : 0);
+            }
+        }
+        return counts;
+    }
+
+    private DocOps operations(IndexedDocument indexed, int previousChunks) {
+        Document doc = indexed.document();
+        String id = doc.id();
+        List<String> filters = new ArrayList<>();
+        doc.filterValues().forEach((key, values) -> values.forEach(v -> filters.add(filterTerm(key, v))));
+        List<BulkOperation> ops = new ArrayList<>(indexed.chunks().size() + 2);
+        for (int i = 0; i < indexed.chunks().size(); i++) {
+            Chunk chunk = indexed.chunks().get(i);
+            Map<String, Object> source = new LinkedHashMap<>();
+            source.put("kind", KIND_CHUNK);
+            source.put("doc_id", id);
+            source.put("chunk_id", chunkId(id, i));
+            source.put("ordinal", i);
+            source.put("start", chunk.start());
+            source.put("end", chunk.end());
+            source.put("tokens", chunk.tokens());
+            source.put("title", doc.title());
+            source.put("text", chunk.text());
+            // As the embedded index: BM25 over title + text (the title twice when the text repeats it).
+            source.put("content", doc.title().isEmpty() ? chunk.text() : doc.title() + "\n" + chunk.text());
+            source.put("filters", filters);
+            source.put("vector", indexed.vectors().get(i));
+            String chunkId = chunkId(id, i);
+            ops.add(BulkOperation.of(b -> b.index(x -> x.index(index).id(chunkId).routing(id).document(source))));
+        }
+        for (int i = indexed.chunks().size(); i < previousChunks; i++) {
+            String stale = chunkId(id, i);
+            ops.add(BulkOperation.of(b -> b.delete(x -> x.index(index).id(stale).routing(id))));
+        }
+        Map<String, Object> parent = new LinkedHashMap<>();
+        parent.put("kind", KIND_DOC);
+        parent.put("doc_id", id);
+        parent.put("title", doc.title());
+        parent.put("doc_text", doc.text());
+        parent.put("metadata_json", JSON.writeValueAsString(doc.metadata()));
+        parent.put("filters", filters);
+        parent.put("chunk_count", indexed.chunks().size());
+        ops.add(BulkOperation.of(b -> b.index(x -> x.index(index).id(id).routing(id).document(parent))));
+        return new DocOps(id, ops);
+    }
+
+    /** A metadata filter value as one keyword: keys cannot contain '=', so the pair is unambiguous. */
+    static String filterTerm(String key, String value) {
+        return key + "=" + value;
+    }
+
+    static String chunkId(String docId, int ordinal) {
+        return docId + "#" + ordinal;
+    }
+
+    /**
+     * Sends the documents in bulk requests of {@code bulkDocuments} each, at most
+     * {@code bulkConcurrency} in flight. Returns the documents that failed, with why.
+     */
+    private Map<String, String> writeAll(List<DocOps> docs) {
+        List<Future<Map<String, String>>> futures = new ArrayList<>();
+        for (int from = 0; from < docs.size(); from += settings.bulkDocuments()) {
+            List<DocOps> group = docs.subList(from, Math.min(docs.size(), from + settings.bulkDocuments()));
+            futures.add(bulkPool.submit(() -> writeWithRetries(group)));
+        }
+        Map<String, String> failed = new LinkedHashMap<>();
+        long deadline = System.nanoTime() + worstCaseNanos(futures.size());
+        for (Future<Map<String, String>> f : futures) {
+            try {
+                failed.putAll(f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (ExecutionException e) {
+                throw new IndexUnavailableException("OpenSearch bulk write failed: " + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                futures.forEach(x -> x.cancel(true));
+                throw new IndexUnavailableException("OpenSearch bulk write timed out", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                futures.forEach(x -> x.cancel(true));
+                throw new IndexUnavailableException("interrupted while writing to OpenSearch", e);
+            }
+        }
+        return failed;
+    }
+
+    /** An upper bound for a whole write: every request timing out on every retry, with every backoff. */
+    private long worstCaseNanos(int requests) {
+        long perTry = settings.requestTimeout().toNanos() + settings.connectTimeout().toNanos();
+        long backoff = settings.retryBackoff().toNanos() * ((1L << Math.min(20, settings.retries() + 1)) - 1);
+        long waves = (requests + settings.bulkConcurrency() - 1) / settings.bulkConcurrency();
+        return waves * ((settings.retries() + 1) * perTry + backoff) + TimeUnit.SECONDS.toNanos(5);
+    }
+
+    /**
+     * One group's bulk request, resent for the documents the cluster pushed back (429, 503, or no
+     * answer) with doubling backoff; any other item error fails its document at once.
+     */
+    private Map<String, String> writeWithRetries(List<DocOps> group) throws InterruptedException {
+        Map<String, String> failed = new LinkedHashMap<>();
+        List<DocOps> pending = group;
+        long backoff = settings.retryBackoff().toMillis();
+        for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            boolean last = attempt == settings.retries();
+            List<DocOps> retry = new ArrayList<>();
+            try {
+                List<BulkOperation> ops = pending.stream().flatMap(d -> d.ops().stream()).toList();
+                BulkResponse response = client.bulk(b -> b.operations(ops).refresh(Refresh.WaitFor)
+                        .timeout(Time.of(t -> t.time(settings.requestTimeout().toMillis() + "ms"))));
+                int item = 0;
+                for (DocOps doc : pending) {
+                    String error = null;
+                    boolean retriable = false;
+                    for (int i = 0; i < doc.ops().size(); i++, item++) {
+                        BulkResponseItem r = response.items().get(item);
+                        if (r.error() != null && error == null) {
+                            error = r.status() + " " + r.error().type() + ": " + r.error().reason();
+                            retriable = r.status() == 429 || r.status() == 503;
+                        }
+                    }
+                    if (error == null) {
+                        continue;
+                    }
+                    if (retriable && !last) {
+                        retry.add(doc);
+                    } else {
+                        failed.put(doc.id(), error);
+                    }
+                }
+            } catch (OpenSearchException e) {
+                if (!retriable(e.status()) || last) {
+                    pending.forEach(d -> failed.put(d.id(), e.status() + " " + e.getMessage()));
+                } else {
+                    retry.addAll(pending);
+                }
+            } catch (IOException e) {
+                // No answer: the request may or may not have been applied; resending is safe (same ids).
+                if (last) {
+                    pending.forEach(d -> failed.put(d.id(), "no answer from OpenSearch: " + e.getMessage()));
+                } else {
+                    retry.addAll(pending);
+                }
+            }
+            pending = retry;
+            if (!pending.isEmpty()) {
+                log.debug("retrying {} document(s) in {} ms", pending.size(), backoff);
+                Thread.sleep(backoff);
+                backoff *= 2;
+            }
+        }
+        return failed;
+    }
+
+    private static boolean retriable(int status) {
+        return status == 429 || status == 503 || status == 502 || status == 504;
+    }
+
+    @Override
+    public boolean delete(String documentId) {
+        List<ReentrantLock> locks = lockFor(List.of(documentId));
+        try {
+            boolean existed = call(() -> client.get(g -> g.index(index).id(documentId).routing(documentId)
+                    .sourceIncludes("chunk_count"), Map.class)).found();
+            // By query, so chunks of an earlier interrupted write go too.
+            var response = call(() -> client.deleteByQuery(d -> d.index(index).routing(documentId)
+                    .query(q -> q.term(t -> t.field("doc_id").value(FieldValue.of(documentId))))
+                    .refresh(Refresh.True).timeout(Time.of(t -> t.time(settings.requestTimeout().toMillis() + "ms")))));
+            if (!response.failures().isEmpty()) {
+                throw new IndexWriteException(Map.of(documentId, response.failures().getFirst().cause().reason()));
+            }
+            return existed;
+        } finally {
+            locks.forEach(ReentrantLock::unlock);
+        }
+    }
+
+    // ---- reads --------------------------------------------------------------------------------
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Optional<StoredDocument> get(String documentId) {
+        var parent = call(() -> client.get(g -> g.index(index).id(documentId).routing(documentId), Map.class));
+        if (!parent.found() || parent.source() == null) {
+            return Optional.empty();
+        }
+        Map<String, Object> p = parent.source();
+        int count = ((Number) p.getOrDefault("chunk_count", 0)).intValue();
+        List<Chunk> chunks = new ArrayList<>(count);
+        if (count > 0) {
+            var items = call(() -> client.mget(m -> {
+                m.index(index).sourceExcludes("vector", "content", "filters");
+                for (int i = 0; i < count; i++) {
+                    String id = chunkId(documentId, i);
+                    m.docs(d -> d.id(id).routing(documentId));
+                }
+                return m;
+            }, Map.class));
+            for (var item : items.docs()) {
+                if (item.isResult() && item.result().found()) {
+                    Map<String, Object> c = item.result().source();
+                    chunks.add(new Chunk(num(c, "ordinal"), (String) c.get("text"), num(c, "start"), num(c, "end"),
+                            num(c, "tokens")));
+                }
+            }
+            chunks.sort(Comparator.comparingInt(Chunk::ordinal));
+        }
+        Map<String, Object> metadata = JSON.readValue((String) p.getOrDefault("metadata_json", "{}"),
+                new TypeReference<>() {});
+        return Optional.of(new StoredDocument(documentId, (String) p.getOrDefault("title", ""),
+                (String) p.getOrDefault("doc_text", ""), metadata, chunks));
+    }
+
+    private static int num(Map<String, Object> source, String field) {
+        Object v = source.get(field);
+        return v instanceof Number n ? n.intValue() : 0;
+    }
+
+    @Override
+    public List<ChunkHit> searchText(String query, int k, MetadataFilter filter) {
+        var response = call(() -> client.search(s -> s.index(index).searchType(SearchType.DfsQueryThenFetch).size(k)
+                .source(fields()).query(textQuery(query, filter)), Map.class));
+        return hits(response.hits(), false);
+    }
+
+    @Override
+    public List<ChunkHit> searchVector(float[] vector, int k, MetadataFilter filter) {
+        checkQueryVector(vector);
+        var response = call(() -> client.search(s -> s.index(index).size(k).source(fields())
+                .query(vectorQuery(vector, k, filter)), Map.class));
+        return hits(response.hits(), true);
+    }
+
+    /** Both candidate lists in one {@code _msearch} round trip; fusion happens in Tessera. */
+    @Override
+    public HybridCandidates searchHybrid(String query, float[] vector, int depth, MetadataFilter filter) {
+        checkQueryVector(vector);
+        MsearchResponse<Map> response = call(() -> client.msearch(m -> m.index(index)
+                .searches(s -> s.header(h -> h.searchType(SearchType.DfsQueryThenFetch))
+                        .body(b -> b.size(depth).source(fields()).query(textQuery(query, filter))))
+                .searches(s -> s.header(h -> h)
+                        .body(b -> b.size(depth).source(fields()).query(vectorQuery(vector, depth, filter)))),
+                Map.class));
+        List<MultiSearchResponseItem<Map>> items = response.responses();
+        return new HybridCandidates(msearchHits(items.get(0), false), msearchHits(items.get(1), true));
+    }
+
+    private List<ChunkHit> msearchHits(MultiSearchResponseItem<Map> item, boolean vector) {
+        if (item.isFailure()) {
+            var error = item.failure();
+            if (error.status() == 400) {
+                throw new InvalidRequestException("query", "OpenSearch refused the query: " + error.error().reason());
+            }
+            throw new IndexUnavailableException("OpenSearch search failed: " + error.error().reason(), null);
+        }
+        return hits(item.result().hits(), vector);
+    }
+
+    private void checkQueryVector(float[] vector) {
+        if (vector.length != dimension) {
+            throw new IllegalArgumentException("query vector has " + vector.length + " dimensions, index has " + dimension);
+        }
+    }
+
+    private static SourceConfig fields() {
+        return SourceConfig.of(c -> c.filter(f -> f.includes(HIT_FIELDS)));
+    }
+
+    private Query textQuery(String query, MetadataFilter filter) {
+        return Query.of(q -> q.bool(b -> b.must(m -> m.match(t -> t.field("content").query(FieldValue.of(query))))
+                .filter(filterQueries(filter))));
+    }
+
+    private Query vectorQuery(float[] vector, int k, MetadataFilter filter) {
+        List<Float> values = new ArrayList<>(vector.length);
+        for (float v : vector) {
+            values.add(v);
+        }
+        Query filters = Query.of(q -> q.bool(b -> b.filter(filterQueries(filter))));
+        // Explore at least VECTOR_CANDIDATES per shard (as the embedded index does) and keep the best k.
+        return Query.of(q -> q.knn(n -> n.field("vector").vector(values).k(Math.max(k, VECTOR_CANDIDATES))
+                .filter(filters)));
+    }
+
+    private static List<Query> filterQueries(MetadataFilter filter) {
+        List<Query> out = new ArrayList<>();
+        out.add(Query.of(q -> q.term(t -> t.field("kind").value(FieldValue.of(KIND_CHUNK)))));
+        filter.terms().forEach((key, values) -> out.add(Query.of(q -> q.terms(t -> t.field("filters")
+                .terms(v -> v.value(values.stream().map(x -> FieldValue.of(filterTerm(key, x))).toList()))))));
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<ChunkHit> hits(HitsMetadata<Map> hits, boolean vector) {
+        List<ChunkHit> out = new ArrayList<>(hits.hits().size());
+        for (Hit<Map> hit : hits.hits()) {
+            Map<String, Object> s = hit.source();
+            double score = hit.score() == null ? 0 : hit.score();
+            // The Lucene engine scores cosinesimil as (1 + cos) / 2; report the cosine, as the embedded index does.
+            float reported = (float) (vector ? 2 * score - 1 : score);
+            out.add(new ChunkHit((String) s.get("doc_id"), (String) s.get("chunk_id"), num(s, "ordinal"), reported,
+                    (String) s.getOrDefault("title", ""), (String) s.get("text"), num(s, "start"), num(s, "end"),
+                    List.of()));
+        }
+        return out;
+    }
+
+    /** OpenSearch's highlighter on the chunk text, with the embedded index's tags, fragment size and count. */
+    @Override
+    public List<ChunkHit> highlight(String query, List<ChunkHit> hits) {
+        if (hits.isEmpty()) {
+            return hits;
+        }
+        List<String> ids = hits.stream().map(ChunkHit::chunkId).distinct().toList();
+        var response = call(() -> client.search(s -> s.index(index).size(ids.size()).source(c -> c.fetch(false))
+                .query(q -> q.ids(i -> i.values(ids)))
+                .highlight(h -> h.encoder(org.opensearch.client.opensearch.core.search.HighlighterEncoder.Html)
+                        .preTags("<em>").postTags("</em>")
+                        .fields("text", f -> f.fragmentSize(160).numberOfFragments(3)
+                                .highlightQuery(q -> q.match(m -> m.field("text").query(FieldValue.of(query)))))),
+                Map.class));
+        Map<String, List<String>> byId = new HashMap<>();
+        for (Hit<Map> hit : response.hits().hits()) {
+            byId.put(hit.id(), hit.highlight().getOrDefault("text", List.of()));
+        }
+        return hits.stream().map(h -> h.withHighlights(byId.getOrDefault(h.chunkId(), List.of()))).toList();
+    }
+
+    @Override
+    public IndexStats stats() {
+        long docs = count(KIND_DOC);
+        long chunks = count(KIND_CHUNK);
+        var stats = call(() -> client.indices().stats(s -> s.index(index))).indices().get(index);
+        int segments = stats.primaries().segments() == null ? 0 : stats.primaries().segments().count();
+        long size = stats.total().store() == null ? -1 : stats.total().store().sizeInBytes();
+        Map<String, Integer> params = new LinkedHashMap<>();
+        params.put("m", 16);
+        params.put("ef_construction", 100);
+        params.put("candidates", VECTOR_CANDIDATES);
+        params.put("shards", settings.shards());
+        params.put("replicas", settings.replicas());
+        return new IndexStats(docs, chunks, chunks, segments, size, "opensearch", model, dimension, FORMAT_VERSION,
+                luceneVersion, params);
+    }
+
+    private long count(String kind) {
+        return call(() -> client.count(c -> c.index(index)
+                .query(q -> q.term(t -> t.field("kind").value(FieldValue.of(kind)))))).count();
+    }
+
+    /** The client, for tests and benchmarks that watch the cluster. */
+    public OpenSearchClient client() {
+        return client;
+    }
+
+    public String indexName() {
+        return index;
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------------
+
+    private interface Call<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * One request; a refusal of the request itself (400) is the client's error, anything else
+     * means the cluster cannot answer now.
+     */
+    private <T> T call(Call<T> call) {
+        try {
+            return call.run();
+        } catch (OpenSearchException e) {
+            if (e.status() == 400) {
+                throw new InvalidRequestException("query", "OpenSearch refused the request: " + e.error().reason());
+            }
+            throw new IndexUnavailableException("OpenSearch answered " + e.status() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IndexUnavailableException("no answer from OpenSearch: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        bulkPool.shutdown();
+        try {
+            if (!bulkPool.awaitTermination(settings.requestTimeout().toSeconds() + 1, TimeUnit.SECONDS)) {
+                bulkPool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            bulkPool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        OpenSearchClients.close(client);
+    }
+}
