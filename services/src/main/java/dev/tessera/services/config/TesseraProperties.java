@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -12,13 +13,18 @@ import org.springframework.util.unit.DataSize;
 /**
  * All of Tessera's settings, under {@code tessera.*}. Every default works out of the box.
  *
- * @param dataDir      where the index lives ({@code index-data/} beside the launcher by default)
- * @param vectorEngine {@code lucene} (HNSW inside the Lucene index) or {@code hnswlib}
+ * @param dataDir      where the index lives ({@code index-data/} beside the launcher by default); with the
+ *                     OpenSearch backend, still where jobs, models and the video index live
+ * @param vectorEngine {@code lucene} (HNSW inside the Lucene index) or {@code hnswlib}; embedded backend only
+ * @param index        which document index stands behind the service
+ * @param opensearch   the cluster used when {@code tessera.index.backend=opensearch}
  */
 @ConfigurationProperties("tessera")
 public record TesseraProperties(
         @DefaultValue("index-data") Path dataDir,
         @DefaultValue("lucene") String vectorEngine,
+        @DefaultValue Index index,
+        @DefaultValue OpenSearch opensearch,
         @DefaultValue Embedding embedding,
         @DefaultValue Chunking chunking,
         @DefaultValue Search search,
@@ -29,6 +35,63 @@ public record TesseraProperties(
         @DefaultValue Rag rag,
         @DefaultValue Admin admin,
         @DefaultValue Security security) {
+
+    /**
+     * @param backend {@code embedded} (Lucene under the data directory) or {@code opensearch} (a cluster shared
+     *                by any number of Tessera instances, {@code tessera.opensearch.*})
+     */
+    public record Index(@DefaultValue("embedded") String backend) {
+
+        public static final String EMBEDDED = "embedded";
+        public static final String OPENSEARCH = "opensearch";
+
+        public Index {
+            // Checked while binding, so a typo stops start-up before anything is opened.
+            String name = backend.trim().toLowerCase(Locale.ROOT);
+            if (!name.equals(EMBEDDED) && !name.equals(OPENSEARCH)) {
+                throw new IllegalArgumentException("tessera.index.backend: unknown backend '" + backend
+                        + "'; allowed: " + EMBEDDED + ", " + OPENSEARCH);
+            }
+            backend = name;
+        }
+    }
+
+    /**
+     * The OpenSearch cluster behind {@code tessera.index.backend=opensearch}; see {@code docs/scale-out.md}.
+     * Blank credentials mean none.
+     *
+     * @param hosts              every node the client may talk to ({@code http(s)://host:port})
+     * @param username           basic auth user
+     * @param password           basic auth password
+     * @param apiKey             an {@code ApiKey} credential (base64 of id:key); wins over basic auth
+     * @param trustStore         a PKCS#12 trust store for a cluster certificate the JVM does not trust
+     * @param trustStorePassword its password
+     * @param index              the index name, created on first use
+     * @param shards             primary shards of a new index
+     * @param replicas           replicas of a new index
+     * @param connectTimeout     connecting to a node
+     * @param requestTimeout     waiting for any one answer
+     * @param bulkConcurrency    bulk requests in flight at once from one write
+     * @param bulkDocuments      documents per bulk request
+     * @param retries            retries of a bulk request or item refused with 429/503
+     * @param retryBackoff       the first backoff, doubled on each retry
+     */
+    public record OpenSearch(
+            @DefaultValue("http://localhost:9200") List<URI> hosts,
+            @DefaultValue("") String username,
+            @DefaultValue("") String password,
+            @DefaultValue("") String apiKey,
+            Path trustStore,
+            @DefaultValue("") String trustStorePassword,
+            @DefaultValue("tessera") String index,
+            @DefaultValue("1") int shards,
+            @DefaultValue("1") int replicas,
+            @DefaultValue("5s") Duration connectTimeout,
+            @DefaultValue("30s") Duration requestTimeout,
+            @DefaultValue("4") int bulkConcurrency,
+            @DefaultValue("64") int bulkDocuments,
+            @DefaultValue("5") int retries,
+            @DefaultValue("200ms") Duration retryBackoff) {}
 
     /**
      * @param model          the model that embeds documents and queries for search

@@ -2,6 +2,7 @@ package dev.tessera.services.jobs;
 
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.document.Document;
+import dev.tessera.retrieval.index.IndexWriteException;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.web.PayloadTooLargeException;
@@ -291,8 +292,10 @@ public class BulkIngestJobs implements AutoCloseable {
     }
 
     /**
-     * One embedding pass and one commit for the batch (a failing batch is retried document by document),
-     * then a checkpoint: the documents count as done only once their commit has returned.
+     * One embedding pass and one commit for the batch (a batch with an invalid document is retried document
+     * by document), then a checkpoint: the documents count as done only once their commit has returned.
+     * Documents the index refused ({@link IndexWriteException}) fail on their lines and the job goes on: the
+     * rest of their write is durable. An index that cannot answer at all fails the job.
      */
     private void flush(IngestJob job, List<Document> batch, List<Long> lines, List<JobStatus.JobError> errors,
             long lineNo) {
@@ -302,6 +305,10 @@ public class BulkIngestJobs implements AutoCloseable {
                 try {
                     ingestor.ingestAll(batch);
                     done = batch.size();
+                } catch (IndexWriteException e) {
+                    done = batch.size() - notStored(e, batch, lines, errors);
+                    log.warn("bulk job {}: the index did not store {} document(s) of a batch", job.id(),
+                            batch.size() - done);
                 } catch (InvalidRequestException e) {
                     for (int i = 0; i < batch.size(); i++) {
                         try {
@@ -309,6 +316,8 @@ public class BulkIngestJobs implements AutoCloseable {
                             done++;
                         } catch (InvalidRequestException one) {
                             errors.add(new JobStatus.JobError(lines.get(i), one.field(), one.getMessage()));
+                        } catch (IndexWriteException one) {
+                            done += 1 - notStored(one, batch.subList(i, i + 1), lines.subList(i, i + 1), errors);
                         }
                     }
                 }
@@ -320,6 +329,24 @@ public class BulkIngestJobs implements AutoCloseable {
             lines.clear();
             errors.clear();
         }
+    }
+
+    /**
+     * Adds an {@code index} error on the line of each document of the batch that the write did not store,
+     * and returns how many there were. Every line of a failed id fails: with an id twice in a batch, which
+     * version the index lost is unknown, and {@code done} must not claim either.
+     */
+    private static int notStored(IndexWriteException e, List<Document> batch, List<Long> lines,
+            List<JobStatus.JobError> errors) {
+        int failed = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            String reason = e.failed().get(batch.get(i).id());
+            if (reason != null) {
+                errors.add(new JobStatus.JobError(lines.get(i), "index", reason));
+                failed++;
+            }
+        }
+        return failed;
     }
 
     /** Lets the batch under way commit (it is one embedding pass) before the index closes. */

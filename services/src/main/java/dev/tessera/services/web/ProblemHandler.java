@@ -3,6 +3,8 @@ package dev.tessera.services.web;
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.context.crag.SummarizerException;
 import dev.tessera.retrieval.document.UnsupportedDocumentTypeException;
+import dev.tessera.retrieval.index.IndexUnavailableException;
+import dev.tessera.retrieval.index.IndexWriteException;
 import dev.tessera.services.documents.DocumentNotFoundException;
 import dev.tessera.services.embeddings.UnknownModelException;
 import dev.tessera.services.images.ImageModelUnavailableException;
@@ -43,6 +45,8 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+    /** A remote index's retries (with backoff) already took a while; a few seconds lets a node recover. */
+    static final int INDEX_RETRY_AFTER_SECONDS = 5;
 
     static ProblemDetail problem(HttpStatus status, String title, String detail, String field) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
@@ -68,6 +72,30 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     ProblemDetail summarizerFailed(SummarizerException e) {
         log.warn("abstractive summary failed: {}", e.getMessage());
         return problem(HttpStatus.BAD_GATEWAY, "Summarizer failed", e.getMessage(), "abstractive");
+    }
+
+    /**
+     * A remote index is down, overloaded or slow. Part of a write may have been stored, but writes are
+     * upserts by id, so the client simply retries the whole request later.
+     */
+    @ExceptionHandler(IndexUnavailableException.class)
+    ResponseEntity<ProblemDetail> indexUnavailable(IndexUnavailableException e) {
+        log.warn("index unavailable: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(INDEX_RETRY_AFTER_SECONDS))
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Index unavailable", e.getMessage(), null));
+    }
+
+    /**
+     * The index stored only part of a write: {@code failed} names the documents it did not store (id to
+     * reason); the others are durable, so a client resends just the failed ones.
+     */
+    @ExceptionHandler(IndexWriteException.class)
+    ProblemDetail indexWriteFailed(IndexWriteException e) {
+        log.warn("index write incomplete: {}", e.getMessage());
+        ProblemDetail p = problem(HttpStatus.SERVICE_UNAVAILABLE, "Documents not stored", e.getMessage(), null);
+        p.setProperty("failed", e.failed());
+        return p;
     }
 
     @ExceptionHandler(UnknownModelException.class)

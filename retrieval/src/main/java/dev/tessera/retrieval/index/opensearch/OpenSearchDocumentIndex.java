@@ -141,8 +141,15 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         Map<String, JsonData> meta = client.indices().getMapping(m -> m.index(index)).result().get(index)
                 .mappings().meta();
         checkCompatible(meta == null ? Map.of() : meta);
-        client.cluster().health(h -> h.index(index).waitForStatus(HealthStatus.Yellow)
+        // Green before the first write: an acknowledgement only promises as many copies as are in sync,
+        // so writing while replicas still recover could lose acknowledged documents with their primary.
+        // A single-node cluster with replicas is never green; there yellow is the best there is.
+        var health = client.cluster().health(h -> h.index(index).waitForStatus(HealthStatus.Green)
                 .timeout(Time.of(t -> t.time(settings.requestTimeout().toSeconds() + "s"))));
+        if (health.status() != HealthStatus.Green) {
+            log.warn("OpenSearch index {} is {} (not every replica is assigned): writes are acknowledged with fewer"
+                    + " copies than configured ({} replicas)", index, health.status(), settings.replicas());
+        }
     }
 
     private String mapping() throws IOException {
