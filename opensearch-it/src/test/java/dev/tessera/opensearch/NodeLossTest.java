@@ -40,7 +40,7 @@ import org.opensearch.client.opensearch._types.HealthStatus;
  */
 class NodeLossTest {
 
-    private static final int DOCUMENTS = 1200;
+    private static final int DOCUMENTS = 720;
     private static final int BATCH = 24;
 
     @Test

@@ -45,8 +45,21 @@ public final class ScaleOutBenchmark {
     private ScaleOutBenchmark() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv).allow("dataset", "model", "queries", "shards", "replicas", "nodes");
-        BeirDataset data = BeirReader.read(Path.of(args.require("dataset")));
+        try {
+            run(argv);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(String[] argv) throws Exception {
+        Args args = Args.parse(argv).allow("dataset", "model", "queries", "shards", "replicas", "nodes", "docs");
+        BeirDataset full = BeirReader.read(Path.of(args.require("dataset")));
+        BeirDataset data = new BeirDataset(full.name(), full.documents().subList(0,
+                Math.min(full.documents().size(), args.getInt("docs", full.documents().size()))), full.skipped(),
+                full.queries(), full.qrels());
         List<String> queryIds = data.judgedQueryIds();
         queryIds = queryIds.subList(0, Math.min(queryIds.size(), args.getInt("queries", queryIds.size())));
         int shards = args.getInt("shards", 2);
@@ -74,23 +87,24 @@ public final class ScaleOutBenchmark {
                             OpenSearchSettings.local(os.hosts(), "scale-out", shards, replicas), embedder.name(),
                             embedder.dimension())) {
                 cluster = measure("opensearch", index, docs, queryTexts, queryVectors, queryIds, data);
+                table.row(cluster.cells());
+                table.row("opensearch / embedded", ratio(cluster.docsPerSecond, embedded.docsPerSecond),
+                        ratio(cluster.docsPerSecond, embedded.docsPerSecond),
+                        ratio(cluster.bm25[0], embedded.bm25[0]), ratio(cluster.bm25[1], embedded.bm25[1]),
+                        ratio(cluster.vector[0], embedded.vector[0]), ratio(cluster.vector[1], embedded.vector[1]),
+                        ratio(cluster.hybrid[0], embedded.hybrid[0]), ratio(cluster.hybrid[1], embedded.hybrid[1]),
+                        "", "");
+                System.out.printf(Locale.ROOT, "%n### %s: %,d documents, %,d chunks, %d queries, %s (%d-d); OpenSearch: %d"
+                                + " in-process nodes, %d shards, %d replica(s); %d cores, max heap %d MiB%n%n",
+                        data.name(), docs.size(), chunks, queryIds.size(), embedder.name(), embedder.dimension(), nodes,
+                        shards, replicas, Runtime.getRuntime().availableProcessors(),
+                        Runtime.getRuntime().maxMemory() >> 20);
+                System.out.print(table);
+                System.out.println("\nWrites: batches of 64 documents, each durable and searchable on return (embedded:"
+                        + " Lucene commit; OpenSearch: bulk with refresh=wait_for). Latency: one query at a time from one"
+                        + " client thread, in this JVM; hybrid fuses 100 candidates per side by RRF (OpenSearch: one _msearch).");
+                System.out.flush();
             }
-            table.row(cluster.cells());
-            table.row("opensearch / embedded", ratio(cluster.docsPerSecond, embedded.docsPerSecond),
-                    ratio(cluster.docsPerSecond, embedded.docsPerSecond),
-                    ratio(cluster.bm25[0], embedded.bm25[0]), ratio(cluster.bm25[1], embedded.bm25[1]),
-                    ratio(cluster.vector[0], embedded.vector[0]), ratio(cluster.vector[1], embedded.vector[1]),
-                    ratio(cluster.hybrid[0], embedded.hybrid[0]), ratio(cluster.hybrid[1], embedded.hybrid[1]),
-                    "", "");
-            System.out.printf(Locale.ROOT, "%n### %s: %,d documents, %,d chunks, %d queries, %s (%d-d); OpenSearch: %d"
-                            + " in-process nodes, %d shards, %d replica(s); %d cores, max heap %d MiB%n%n",
-                    data.name(), docs.size(), chunks, queryIds.size(), embedder.name(), embedder.dimension(), nodes,
-                    shards, replicas, Runtime.getRuntime().availableProcessors(),
-                    Runtime.getRuntime().maxMemory() >> 20);
-            System.out.print(table);
-            System.out.println("\nWrites: batches of 64 documents, each durable and searchable on return (embedded:"
-                    + " Lucene commit; OpenSearch: bulk with refresh=wait_for). Latency: one query at a time from one"
-                    + " client thread, in this JVM; hybrid fuses 100 candidates per side by RRF (OpenSearch: one _msearch).");
         }
     }
 

@@ -45,7 +45,13 @@ public final class InProcessCluster implements AutoCloseable {
             settings.put("http.cors.enabled", false);
             settings.put("action.auto_create_index", false);
             settings.put("knn.memory.circuit_breaker.enabled", false);
+            settings.put("logger.level", "WARN");
         });
+        // OpenSearch points System.out/err at its loggers while it starts, and its console appender
+        // closes file descriptors 1 and 2 when the next node reconfigures logging: the caller keeps
+        // streams on fresh descriptors of the same files.
+        java.io.PrintStream out = reopened(System.out, "/proc/self/fd/1");
+        java.io.PrintStream err = reopened(System.err, "/proc/self/fd/2");
         ExecutorService starter = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().factory());
         try {
             Future<?> started = starter.submit(() -> {
@@ -67,12 +73,22 @@ public final class InProcessCluster implements AutoCloseable {
             throw new IOException("the in-process OpenSearch cluster did not start: " + e, e);
         } finally {
             starter.shutdownNow();
+            System.setOut(out);
+            System.setErr(err);
         }
         List<URI> hosts = new ArrayList<>();
         for (int i = 0; i < runner.getNodeSize(); i++) {
             hosts.add(URI.create("http://127.0.0.1:" + runner.getNode(i).settings().get("http.port")));
         }
         return new InProcessCluster(runner, baseDir, List.copyOf(hosts));
+    }
+
+    private static java.io.PrintStream reopened(java.io.PrintStream current, String path) {
+        try {
+            return new java.io.PrintStream(new java.io.FileOutputStream(path, true), true);
+        } catch (IOException | SecurityException e) {
+            return current; // not Linux: output after the cluster starts may be lost, nothing else
+        }
     }
 
     /** Every node's HTTP address, in node order. */
