@@ -32,11 +32,10 @@ import org.opensearch.client.opensearch._types.HealthStatus;
  * ingest goes on: every document is either acknowledged or reported failed by id, no acknowledged
  * document is lost, and searches keep answering while the cluster is yellow.
  *
- * <p>The node stops between two bulk requests of the ingest, not during one: a node closed inside
- * this JVM drops the replication requests it was serving without failing them, and the cluster
- * manager then stalls its node-left update for a minute (a real process death closes the sockets,
- * which fails them at once). The writes after the loss go to a cluster that has not yet rebuilt
- * the lost copies.
+ * <p>Here the node leaves cleanly (it is closed), between two bulk requests of the ingest: a node
+ * closed inside this JVM drops the replication requests it was serving without failing them, and
+ * the cluster manager then stalls its node-left update for a minute. {@link NodeCrashTest} kills a
+ * node of its own process with requests in flight.
  */
 class NodeLossTest {
 
@@ -134,7 +133,7 @@ class NodeLossTest {
         }
     }
 
-    private static HealthStatus health(OpenSearchDocumentIndex index) {
+    static HealthStatus health(OpenSearchDocumentIndex index) {
         try {
             return index.client().cluster().health(h -> h.index(index.indexName())).status();
         } catch (IOException e) {
@@ -142,7 +141,7 @@ class NodeLossTest {
         }
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, Duration limit, String what)
+    static void waitUntil(java.util.function.BooleanSupplier condition, Duration limit, String what)
             throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {

@@ -45,6 +45,10 @@ public final class ScaleOutBenchmark {
     private ScaleOutBenchmark() {}
 
     public static void main(String[] argv) throws Exception {
+        // The cluster's console appender closes file descriptors 1 and 2 when a node reconfigures
+        // logging; the report goes through fresh descriptors of the same files.
+        System.setOut(reopened(System.out, "/proc/self/fd/1"));
+        System.setErr(reopened(System.err, "/proc/self/fd/2"));
         try {
             run(argv);
         } catch (Exception | Error e) {
@@ -105,6 +109,14 @@ public final class ScaleOutBenchmark {
                         + " client thread, in this JVM; hybrid fuses 100 candidates per side by RRF (OpenSearch: one _msearch).");
                 System.out.flush();
             }
+        }
+    }
+
+    private static java.io.PrintStream reopened(java.io.PrintStream current, String path) {
+        try {
+            return new java.io.PrintStream(new java.io.FileOutputStream(path, true), true);
+        } catch (IOException | SecurityException e) {
+            return current; // not Linux: the report may be cut off
         }
     }
 

@@ -47,11 +47,9 @@ public final class InProcessCluster implements AutoCloseable {
             settings.put("knn.memory.circuit_breaker.enabled", false);
             settings.put("logger.level", "WARN");
         });
-        // OpenSearch points System.out/err at its loggers while it starts, and its console appender
-        // closes file descriptors 1 and 2 when the next node reconfigures logging: the caller keeps
-        // streams on fresh descriptors of the same files.
-        java.io.PrintStream out = reopened(System.out, "/proc/self/fd/1");
-        java.io.PrintStream err = reopened(System.err, "/proc/self/fd/2");
+        // OpenSearch points System.out/err at its loggers while it starts; the caller keeps its own.
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
         ExecutorService starter = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().factory());
         try {
             Future<?> started = starter.submit(() -> {
@@ -81,14 +79,6 @@ public final class InProcessCluster implements AutoCloseable {
             hosts.add(URI.create("http://127.0.0.1:" + runner.getNode(i).settings().get("http.port")));
         }
         return new InProcessCluster(runner, baseDir, List.copyOf(hosts));
-    }
-
-    private static java.io.PrintStream reopened(java.io.PrintStream current, String path) {
-        try {
-            return new java.io.PrintStream(new java.io.FileOutputStream(path, true), true);
-        } catch (IOException | SecurityException e) {
-            return current; // not Linux: output after the cluster starts may be lost, nothing else
-        }
     }
 
     /** Every node's HTTP address, in node order. */

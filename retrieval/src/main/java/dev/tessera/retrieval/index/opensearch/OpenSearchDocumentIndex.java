@@ -368,8 +368,10 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
                 } else {
                     retry.addAll(pending);
                 }
-            } catch (IOException e) {
-                // No answer: the request may or may not have been applied; resending is safe (same ids).
+            } catch (IOException | RuntimeException e) {
+                // No answer, or one the client could not read (a shard failure reported without the fields its
+                // model requires, seen while a node dies): the request may or may not have been applied, and
+                // resending is safe (same ids).
                 if (last) {
                     pending.forEach(d -> failed.put(d.id(), "no answer from OpenSearch: " + e.getMessage()));
                 } else {
