@@ -45,12 +45,11 @@ public final class ScaleOutBenchmark {
     private ScaleOutBenchmark() {}
 
     public static void main(String[] argv) throws Exception {
-        // The cluster's console appender closes file descriptors 1 and 2 when a node reconfigures
-        // logging; the report goes through fresh descriptors of the same files.
-        System.setOut(reopened(System.out, "/proc/self/fd/1"));
-        System.setErr(reopened(System.err, "/proc/self/fd/2"));
+        // The cluster's logging takes over System.out and closes it (file descriptor 1) when the next
+        // node reconfigures it; the report goes through a descriptor of its own on the same file.
+        java.io.PrintStream report = reopened(System.out, "/proc/self/fd/1");
         try {
-            run(argv);
+            run(argv, report);
         } catch (Exception | Error e) {
             e.printStackTrace();
             System.exit(1);
@@ -58,7 +57,7 @@ public final class ScaleOutBenchmark {
         System.exit(0);
     }
 
-    private static void run(String[] argv) throws Exception {
+    private static void run(String[] argv, java.io.PrintStream report) throws Exception {
         Args args = Args.parse(argv).allow("dataset", "model", "queries", "shards", "replicas", "nodes", "docs");
         BeirDataset full = BeirReader.read(Path.of(args.require("dataset")));
         BeirDataset data = new BeirDataset(full.name(), full.documents().subList(0,
@@ -98,16 +97,16 @@ public final class ScaleOutBenchmark {
                         ratio(cluster.vector[0], embedded.vector[0]), ratio(cluster.vector[1], embedded.vector[1]),
                         ratio(cluster.hybrid[0], embedded.hybrid[0]), ratio(cluster.hybrid[1], embedded.hybrid[1]),
                         "", "");
-                System.out.printf(Locale.ROOT, "%n### %s: %,d documents, %,d chunks, %d queries, %s (%d-d); OpenSearch: %d"
+                report.printf(Locale.ROOT, "%n### %s: %,d documents, %,d chunks, %d queries, %s (%d-d); OpenSearch: %d"
                                 + " in-process nodes, %d shards, %d replica(s); %d cores, max heap %d MiB%n%n",
                         data.name(), docs.size(), chunks, queryIds.size(), embedder.name(), embedder.dimension(), nodes,
                         shards, replicas, Runtime.getRuntime().availableProcessors(),
                         Runtime.getRuntime().maxMemory() >> 20);
-                System.out.print(table);
-                System.out.println("\nWrites: batches of 64 documents, each durable and searchable on return (embedded:"
+                report.print(table);
+                report.println("\nWrites: batches of 64 documents, each durable and searchable on return (embedded:"
                         + " Lucene commit; OpenSearch: bulk with refresh=wait_for). Latency: one query at a time from one"
                         + " client thread, in this JVM; hybrid fuses 100 candidates per side by RRF (OpenSearch: one _msearch).");
-                System.out.flush();
+                report.flush();
             }
         }
     }
