@@ -165,6 +165,19 @@ public abstract class DocumentIndexContract {
     }
 
     @Test
+    void theLastOfTwoVersionsInOneBatchWins() {
+        ingestor.ingestAll(List.of(
+                new Document("twice", "First", "one two three four five six seven eight nine ten eleven twelve thirteen "
+                        + "fourteen fifteen sixteen seventeen eighteen nineteen twenty", Map.of()),
+                new Document("twice", "Second", "a short second version", Map.of())));
+        StoredDocument stored = index.get("twice").orElseThrow();
+        assertThat(stored.title()).isEqualTo("Second");
+        assertThat(stored.chunks()).extracting(Chunk::text).containsExactly("a short second version");
+        assertThat(index.searchText("seventeen", 5, MetadataFilter.NONE)).isEmpty();
+        assertThat(index.stats().chunks()).isEqualTo(1);
+    }
+
+    @Test
     void aBulkWriteStoresEveryDocumentAndReadsThemBack() {
         List<Document> docs = new ArrayList<>();
         for (int i = 0; i < 300; i++) {

@@ -193,7 +193,14 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         try {
             Map<String, Integer> previous = chunkCounts(documents.stream().map(d -> d.document().id()).toList());
             List<DocOps> all = new ArrayList<>(documents.size());
+            // An id twice in one batch ends as its last version, as sequential writes would leave it; sending
+            // only that one keeps concurrent bulk requests from racing on the id.
+            Map<String, IndexedDocument> last = new LinkedHashMap<>();
             for (IndexedDocument doc : documents) {
+                last.remove(doc.document().id());
+                last.put(doc.document().id(), doc);
+            }
+            for (IndexedDocument doc : last.values()) {
                 all.add(operations(doc, previous.getOrDefault(doc.document().id(), 0)));
             }
             Map<String, String> failed = writeAll(all);
