@@ -30,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * cluster: the REST API answers as it does on the embedded index. The service runs as a process of
  * its own with the services module's runtime classpath, so its classpath never meets the server's.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ServiceOnOpenSearchTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -196,5 +197,23 @@ class ServiceOnOpenSearchTest {
                 .isEqualTo(400);
         assertThat(send("GET", "/v1/documents/x", null).statusCode()).isEqualTo(404);
         assertThat(json(send("GET", "/v1/admin/stats", null)).get("index").get("documents").asLong()).isEqualTo(before);
+    }
+
+    /** Last: it stops the cluster. */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void aClusterThatCannotAnswerGives503AndHealthDown() throws Exception {
+        for (int i = 0; i < cluster.size(); i++) {
+            cluster.stopNode(i);
+        }
+        HttpResponse<String> search = send("POST", "/v1/search", "{\"query\":\"flow\",\"mode\":\"bm25\"}");
+        assertThat(search.statusCode()).isEqualTo(503);
+        assertThat(search.headers().firstValue("Retry-After")).isPresent();
+        assertThat(search.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+        assertThat(send("POST", "/v1/documents", "{\"id\":\"late\",\"text\":\"written while the cluster is down\"}")
+                .statusCode()).isEqualTo(503);
+        HttpResponse<String> health = send("GET", "/actuator/health", null);
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(health.body()).contains("DOWN");
     }
 }

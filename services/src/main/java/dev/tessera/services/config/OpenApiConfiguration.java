@@ -97,6 +97,10 @@ public class OpenApiConfiguration {
             // Either a key, or nothing on a server without keys.
             operation.setSecurity(List.of(new SecurityRequirement().addList(BEARER), new SecurityRequirement()));
         }
+        if (path.startsWith("/v1/documents") || path.equals("/v1/search") || path.equals("/v1/rag/context")) {
+            errors.put("503", "OpenSearch backend: the cluster cannot answer now (`Retry-After`), or it refused some "
+                    + "documents of a write after its retries (`failed` names them; the others were stored)");
+        }
         errors.put("500", "The server failed to answer; details are in its log, not in the response");
         errors.forEach((code, description) -> {
             if (!responses.containsKey(code)) {

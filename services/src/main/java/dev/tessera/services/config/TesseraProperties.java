@@ -91,7 +91,16 @@ public record TesseraProperties(
             @DefaultValue("4") int bulkConcurrency,
             @DefaultValue("64") int bulkDocuments,
             @DefaultValue("5") int retries,
-            @DefaultValue("200ms") Duration retryBackoff) {}
+            @DefaultValue("200ms") Duration retryBackoff) {
+
+        /** Without the secrets: configuration gets logged and dumped. */
+        @Override
+        public String toString() {
+            return "OpenSearch[hosts=" + hosts + ", username=" + username + ", password=" + (password.isEmpty() ? "" : "***")
+                    + ", apiKey=" + (apiKey.isEmpty() ? "" : "***") + ", index=" + index + ", shards=" + shards
+                    + ", replicas=" + replicas + "]";
+        }
+    }
 
     /**
      * @param model          the model that embeds documents and queries for search

@@ -42,6 +42,9 @@ public class ServingHealthIndicator implements HealthIndicator {
             IndexStats stats = index.stats();
             details.put("index", Map.of("documents", stats.documents(), "chunks", stats.chunks(),
                     "vector_engine", stats.vectorEngine()));
+        } catch (dev.tessera.retrieval.index.IndexUnavailableException e) {
+            up = false; // a remote index that does not answer
+            details.put("index", "unavailable: " + e.getMessage());
         } catch (RuntimeException e) {
             up = false; // closed (shutting down) or unreadable
             details.put("index", "not open: " + e.getClass().getSimpleName());

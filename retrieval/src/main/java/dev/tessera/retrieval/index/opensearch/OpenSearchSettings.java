@@ -53,6 +53,14 @@ public record OpenSearchSettings(
         hosts = List.copyOf(hosts);
     }
 
+    /** Without the secrets: settings get logged. */
+    @Override
+    public String toString() {
+        return "OpenSearchSettings[hosts=" + hosts + ", username=" + username + ", password="
+                + (password == null ? null : "***") + ", apiKey=" + (apiKey == null ? null : "***") + ", index=" + index
+                + ", shards=" + shards + ", replicas=" + replicas + ", requestTimeout=" + requestTimeout + "]";
+    }
+
     /** Defaults for a local single node or a test cluster. */
     public static OpenSearchSettings local(List<URI> hosts, String index, int shards, int replicas) {
         return new OpenSearchSettings(hosts, null, null, null, null, null, index, shards, replicas,
