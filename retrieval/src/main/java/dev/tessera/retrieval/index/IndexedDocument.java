@@ -12,4 +12,13 @@ public record IndexedDocument(Document document, List<Chunk> chunks, List<float[
             throw new IllegalArgumentException("one vector per chunk");
         }
     }
+
+    /** @throws IllegalArgumentException when a vector is not of the index's dimension */
+    public void requireDimension(int dimension) {
+        for (float[] v : vectors) {
+            if (v.length != dimension) {
+                throw new IllegalArgumentException("vector of " + v.length + " dimensions, index has " + dimension);
+            }
+        }
+    }
 }

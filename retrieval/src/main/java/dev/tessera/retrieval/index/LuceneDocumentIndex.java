@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
@@ -109,7 +108,6 @@ public final class LuceneDocumentIndex implements DocumentIndex {
 
     private static final Logger log = LoggerFactory.getLogger(LuceneDocumentIndex.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final int LOCK_STRIPES = 64;
 
     private final Path dataDir;
     private final Directory directory;
@@ -120,7 +118,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     private final String model;
     private final int dimension;
     private final HnswlibVectors hnsw;
-    private final ReentrantLock[] docLocks = new ReentrantLock[LOCK_STRIPES];
+    private final DocumentLocks documentLocks = new DocumentLocks();
     private final Object commitLock = new Object();
     private long committedSeqNo = -1;
     private long commitCounter;
@@ -130,9 +128,6 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         this.model = model;
         this.dimension = dimension;
         this.engine = engine;
-        for (int i = 0; i < LOCK_STRIPES; i++) {
-            docLocks[i] = new ReentrantLock();
-        }
         Path luceneDir = dataDir.resolve("lucene");
         Files.createDirectories(luceneDir);
         this.directory = FSDirectory.open(luceneDir);
@@ -196,11 +191,10 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         if (documents.isEmpty()) {
             return;
         }
-        List<ReentrantLock> locks = lockFor(documents.stream().map(d -> d.document().id()).toList());
-        try {
+        try (DocumentLocks.Held held = documentLocks.lock(documents.stream().map(d -> d.document().id()).toList())) {
             long seqNo = -1;
             for (IndexedDocument doc : documents) {
-                checkDimensions(doc);
+                doc.requireDimension(dimension);
                 seqNo = writer.updateDocuments(new Term(DOC_ID, doc.document().id()), block(doc));
             }
             commitThrough(seqNo);
@@ -215,15 +209,12 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("index write failed: " + e.getMessage(), e);
-        } finally {
-            locks.forEach(ReentrantLock::unlock);
         }
     }
 
     @Override
     public boolean delete(String documentId) {
-        List<ReentrantLock> locks = lockFor(List.of(documentId));
-        try {
+        try (DocumentLocks.Held held = documentLocks.lock(List.of(documentId))) {
             if (withSearcher(searcher -> searcher.count(parentQuery(documentId))) == 0) {
                 return false;
             }
@@ -235,8 +226,6 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             return true;
         } catch (IOException e) {
             throw new UncheckedIOException("index delete failed: " + e.getMessage(), e);
-        } finally {
-            locks.forEach(ReentrantLock::unlock);
         }
     }
 
@@ -246,24 +235,6 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         }
     }
 
-    private void checkDimensions(IndexedDocument doc) {
-        for (float[] v : doc.vectors()) {
-            if (v.length != dimension) {
-                throw new IllegalArgumentException("vector of " + v.length + " dimensions, index has " + dimension);
-            }
-        }
-    }
-
-    /** Locks the stripes of the given ids in a fixed order, so batches cannot deadlock. */
-    private List<ReentrantLock> lockFor(List<String> ids) {
-        int[] stripes = ids.stream().mapToInt(id -> Math.floorMod(id.hashCode(), LOCK_STRIPES)).distinct().sorted().toArray();
-        List<ReentrantLock> held = new ArrayList<>(stripes.length);
-        for (int s : stripes) {
-            docLocks[s].lock();
-            held.add(docLocks[s]);
-        }
-        return held;
-    }
 
     /** Group commit: returns once a commit that includes {@code seqNo} is on disk. */
     private void commitThrough(long seqNo) throws IOException {

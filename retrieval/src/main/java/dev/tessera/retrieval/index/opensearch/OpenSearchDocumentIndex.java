@@ -5,6 +5,7 @@ import dev.tessera.retrieval.chunk.Chunk;
 import dev.tessera.retrieval.document.Document;
 import dev.tessera.retrieval.index.ChunkHit;
 import dev.tessera.retrieval.index.DocumentIndex;
+import dev.tessera.retrieval.index.DocumentLocks;
 import dev.tessera.retrieval.index.IndexStats;
 import dev.tessera.retrieval.index.IndexUnavailableException;
 import dev.tessera.retrieval.index.IndexWriteException;
@@ -27,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
@@ -74,7 +74,6 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
 
     private static final Logger log = LoggerFactory.getLogger(OpenSearchDocumentIndex.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final int LOCK_STRIPES = 64;
     private static final String KIND_DOC = "doc";
     private static final String KIND_CHUNK = "chunk";
     private static final List<String> HIT_FIELDS = List.of("doc_id", "chunk_id", "ordinal", "title", "text", "start", "end");
@@ -86,7 +85,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
     private final int dimension;
     private final String luceneVersion;
     private final ExecutorService bulkPool;
-    private final ReentrantLock[] docLocks = new ReentrantLock[LOCK_STRIPES];
+    private final DocumentLocks documentLocks = new DocumentLocks();
 
     private OpenSearchDocumentIndex(OpenSearchClient client, OpenSearchSettings settings, String model, int dimension)
             throws IOException {
@@ -95,9 +94,6 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         this.index = settings.index();
         this.model = model;
         this.dimension = dimension;
-        for (int i = 0; i < LOCK_STRIPES; i++) {
-            docLocks[i] = new ReentrantLock();
-        }
         this.luceneVersion = client.info().version().luceneVersion();
         openOrCreate();
         this.bulkPool = Executors.newFixedThreadPool(settings.bulkConcurrency(),
@@ -187,9 +183,8 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         if (documents.isEmpty()) {
             return;
         }
-        documents.forEach(this::checkDimensions);
-        List<ReentrantLock> locks = lockFor(documents.stream().map(d -> d.document().id()).toList());
-        try {
+        documents.forEach(d -> d.requireDimension(dimension));
+        try (DocumentLocks.Held held = documentLocks.lock(documents.stream().map(d -> d.document().id()).toList())) {
             Map<String, Integer> previous = chunkCounts(documents.stream().map(d -> d.document().id()).toList());
             List<DocOps> all = new ArrayList<>(documents.size());
             // An id twice in one batch ends as its last version, as sequential writes would leave it; sending
@@ -206,28 +201,9 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             if (!failed.isEmpty()) {
                 throw new IndexWriteException(failed);
             }
-        } finally {
-            locks.forEach(ReentrantLock::unlock);
         }
     }
 
-    private void checkDimensions(IndexedDocument doc) {
-        for (float[] v : doc.vectors()) {
-            if (v.length != dimension) {
-                throw new IllegalArgumentException("vector of " + v.length + " dimensions, index has " + dimension);
-            }
-        }
-    }
-
-    private List<ReentrantLock> lockFor(List<String> ids) {
-        int[] stripes = ids.stream().mapToInt(id -> Math.floorMod(id.hashCode(), LOCK_STRIPES)).distinct().sorted().toArray();
-        List<ReentrantLock> held = new ArrayList<>(stripes.length);
-        for (int s : stripes) {
-            docLocks[s].lock();
-            held.add(docLocks[s]);
-        }
-        return held;
-    }
 
     /** How many chunks each existing document has now, so a shorter replacement deletes the rest. */
     private Map<String, Integer> chunkCounts(List<String> ids) {
@@ -400,8 +376,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
 
     @Override
     public boolean delete(String documentId) {
-        List<ReentrantLock> locks = lockFor(List.of(documentId));
-        try {
+        try (DocumentLocks.Held held = documentLocks.lock(List.of(documentId))) {
             boolean existed = call(() -> client.get(g -> g.index(index).id(documentId).routing(documentId)
                     .sourceIncludes("chunk_count"), Map.class)).found();
             // By query, so chunks of an earlier interrupted write go too.
@@ -412,8 +387,6 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
                 throw new IndexWriteException(Map.of(documentId, response.failures().getFirst().cause().reason()));
             }
             return existed;
-        } finally {
-            locks.forEach(ReentrantLock::unlock);
         }
     }
 
