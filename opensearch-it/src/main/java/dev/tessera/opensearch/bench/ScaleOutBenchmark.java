@@ -9,7 +9,6 @@ import dev.tessera.benchmarks.eval.IrMetrics;
 import dev.tessera.benchmarks.report.MarkdownTable;
 import dev.tessera.benchmarks.report.Progress;
 import dev.tessera.opensearch.cluster.InProcessCluster;
-import dev.tessera.retrieval.chunk.Chunk;
 import dev.tessera.retrieval.chunk.TokenChunker;
 import dev.tessera.retrieval.document.Document;
 import dev.tessera.retrieval.embed.Embedder;
@@ -69,8 +68,13 @@ public final class ScaleOutBenchmark {
         int replicas = args.getInt("replicas", 1);
         int nodes = args.getInt("nodes", 3);
 
-        try (Embedder embedder = Models.load(args.get("model", Models.DEFAULT))) {
-            List<IndexedDocument> docs = embedDocuments(data.documents(), embedder);
+        Path dir = Files.createTempDirectory("tessera-scale-out-");
+        try (Embedder embedder = Models.load(args.get("model", Models.DEFAULT));
+                DocumentIndex embeddedIndex = LuceneDocumentIndex.open(dir, embedder.name(), embedder.dimension(),
+                        VectorEngine.LUCENE)) {
+            List<IndexedDocument> docs = embedDocuments(data.documents(), new DocumentIngestor(
+                    new TokenChunker(embedder.tokenizer(), SearchDefaults.CHUNK_TOKENS, SearchDefaults.CHUNK_OVERLAP),
+                    embedder, embeddedIndex));
             List<String> queryTexts = queryIds.stream().map(data.queries()::get).toList();
             List<float[]> queryVectors = embedder.embed(queryTexts, Embedder.Role.QUERY);
             long chunks = docs.stream().mapToLong(d -> d.chunks().size()).sum();
@@ -78,11 +82,7 @@ public final class ScaleOutBenchmark {
             MarkdownTable table = new MarkdownTable("backend", ">write docs/s", ">write chunks/s", ">BM25 p50 ms",
                     ">BM25 p95 ms", ">vector p50 ms", ">vector p95 ms", ">hybrid p50 ms", ">hybrid p95 ms",
                     ">BM25 nDCG@10", ">hybrid nDCG@10");
-            Path dir = Files.createTempDirectory("tessera-scale-out-");
-            Result embedded;
-            try (DocumentIndex index = LuceneDocumentIndex.open(dir, embedder.name(), embedder.dimension(), VectorEngine.LUCENE)) {
-                embedded = measure("embedded", index, docs, queryTexts, queryVectors, queryIds, data);
-            }
+            Result embedded = measure("embedded", embeddedIndex, docs, queryTexts, queryVectors, queryIds, data);
             table.row(embedded.cells());
             Result cluster;
             try (InProcessCluster os = InProcessCluster.start(nodes, "scale-out");
@@ -129,27 +129,13 @@ public final class ScaleOutBenchmark {
         }
     }
 
-    private static List<IndexedDocument> embedDocuments(List<Document> documents, Embedder embedder) {
-        TokenChunker chunker = new TokenChunker(embedder.tokenizer(), SearchDefaults.CHUNK_TOKENS, SearchDefaults.CHUNK_OVERLAP);
+    /** Every document chunked and embedded once, before any write is timed. */
+    private static List<IndexedDocument> embedDocuments(List<Document> documents, DocumentIngestor ingestor) {
         List<IndexedDocument> out = new ArrayList<>(documents.size());
         Progress progress = new Progress("embedded", documents.size());
         for (int from = 0; from < documents.size(); from += 64) {
             List<Document> batch = documents.subList(from, Math.min(documents.size(), from + 64));
-            List<List<Chunk>> chunks = new ArrayList<>();
-            List<String> passages = new ArrayList<>();
-            for (Document d : batch) {
-                Document doc = DocumentIngestor.validate(d);
-                List<Chunk> c = chunker.chunk(doc.text());
-                chunks.add(c);
-                c.forEach(chunk -> passages.add(doc.titled(chunk.text())));
-            }
-            List<float[]> vectors = embedder.embed(passages, Embedder.Role.DOCUMENT);
-            int v = 0;
-            for (int i = 0; i < batch.size(); i++) {
-                int n = chunks.get(i).size();
-                out.add(new IndexedDocument(batch.get(i), chunks.get(i), vectors.subList(v, v + n)));
-                v += n;
-            }
+            out.addAll(ingestor.prepare(batch));
             progress.advance(batch.size(), "docs");
         }
         return out;

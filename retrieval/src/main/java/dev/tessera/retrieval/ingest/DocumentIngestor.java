@@ -54,6 +54,13 @@ public final class DocumentIngestor {
 
     /** Ingests a batch with one embedding pass and one commit. Documents must be valid. */
     public List<Ingested> ingestAll(List<Document> documents) {
+        List<IndexedDocument> indexed = prepare(documents);
+        index.upsert(indexed);
+        return indexed.stream().map(d -> new Ingested(d.document().id(), d.chunks().size())).toList();
+    }
+
+    /** Validates, chunks and embeds a batch (one embedding pass), ready to write; writes nothing. */
+    public List<IndexedDocument> prepare(List<Document> documents) {
         List<Document> docs = documents.stream().map(DocumentIngestor::validate).toList();
         List<List<Chunk>> chunks = new ArrayList<>(docs.size());
         List<String> passages = new ArrayList<>();
@@ -69,15 +76,12 @@ public final class DocumentIngestor {
         }
         List<float[]> vectors = embedder.embed(passages, Embedder.Role.DOCUMENT);
         List<IndexedDocument> indexed = new ArrayList<>(docs.size());
-        List<Ingested> out = new ArrayList<>(docs.size());
         int v = 0;
         for (int i = 0; i < docs.size(); i++) {
             int n = chunks.get(i).size();
             indexed.add(new IndexedDocument(docs.get(i), chunks.get(i), vectors.subList(v, v + n)));
-            out.add(new Ingested(docs.get(i).id(), n));
             v += n;
         }
-        index.upsert(indexed);
-        return out;
+        return indexed;
     }
 }

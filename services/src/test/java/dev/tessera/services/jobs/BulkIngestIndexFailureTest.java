@@ -21,8 +21,6 @@ import dev.tessera.services.config.TesseraProperties;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -95,7 +93,7 @@ class BulkIngestIndexFailureTest {
         // Lines 1-33 less line 7 fill the first batch of 32 (refuse-10, refuse-30 in one write);
         // lines 34-45 are the second.
         JobStatus submitted = jobs.submit(new ByteArrayInputStream(body.toString().getBytes(StandardCharsets.UTF_8)));
-        JobStatus end = awaitEnd(submitted.id());
+        JobStatus end = BulkJobRecoveryTest.awaitEnd(jobs, submitted.id());
 
         assertThat(end.state()).isEqualTo("done");
         assertThat(end.message()).isNull();
@@ -132,22 +130,13 @@ class BulkIngestIndexFailureTest {
         index.unavailable.set(true);
         JobStatus submitted = jobs.submit(new ByteArrayInputStream(
                 (line("a", "Some text.") + line("b", "More text.")).getBytes(StandardCharsets.UTF_8)));
-        JobStatus end = awaitEnd(submitted.id());
+        JobStatus end = BulkJobRecoveryTest.awaitEnd(jobs, submitted.id());
 
         assertThat(end.state()).isEqualTo("failed");
         assertThat(end.message()).isEqualTo("cluster down (test)");
         assertThat(end.done()).isZero();
     }
 
-    private JobStatus awaitEnd(String id) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-        JobStatus s = jobs.get(id).orElseThrow();
-        while (s.state().matches("queued|running") && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-            s = jobs.get(id).orElseThrow();
-        }
-        return s;
-    }
 
     /**
      * Stores what a real index stores, except the chosen ids, which it reports as a distributed index

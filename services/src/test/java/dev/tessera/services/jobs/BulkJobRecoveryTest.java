@@ -119,7 +119,8 @@ class BulkJobRecoveryTest {
         assertThat(server.postJson("/v1/jobs/no-such-job/resume", "").status()).isEqualTo(404);
     }
 
-    private static JobStatus awaitEnd(BulkIngestJobs jobs, String id) throws InterruptedException {
+    /** Polls a job until it leaves queued/running, for at most a minute. */
+    static JobStatus awaitEnd(BulkIngestJobs jobs, String id) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
         JobStatus s = jobs.get(id).orElseThrow();
         while (s.state().matches("queued|running") && Instant.now().isBefore(deadline)) {
