@@ -28,7 +28,6 @@ public record Conv2d(NDArray weight, NDArray bias, int stride, int padding) {
     }
 
     public NDArray apply(NDArray x) {
-        return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, bias, new Shape(stride, stride),
-                new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
+        return Convolution.conv2d(x, weight, bias, stride, padding);
     }
 }

@@ -2,7 +2,7 @@ package dev.tessera.tokenizers.audio.encodec;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import dev.tessera.tokenizers.nn.Convolution;
 
 /**
  * EnCodec's {@code SConv1d} ({@code EncodecConv1d}): a (folded weight-norm) {@code Conv1d} with
@@ -50,8 +50,7 @@ final class SConv1d implements Layer {
             int right = paddingTotal / 2;
             padded = Pad.pad1d(x, paddingTotal - right, right + extra, reflect);
         }
-        return ai.djl.nn.convolutional.Conv1d.conv1d(padded, weight, bias, new Shape(stride), new Shape(0),
-                new Shape(dilation), 1).singletonOrThrow();
+        return Convolution.conv1d(padded, weight, bias, stride, dilation);
     }
 
     @Override

@@ -74,7 +74,7 @@ public final class Adam {
             NDArray v = secondMoments.get(e.getKey()).muli(b2).addi(g.square().mul(1 - b2));
             // torch.optim.Adam: p -= lr/c1 · m / (sqrt(v)/sqrt(c2) + eps)
             p.subi(m.div(v.sqrt().div(rootCorrection2).add(settings.eps())).mul(stepSize));
-            g.subi(g);
+            StepGuard.clearGradient(p);
         }
     }
 
@@ -82,6 +82,16 @@ public final class Adam {
     public void scaleMoments(String name, NDArray mask) {
         firstMoments.get(name).muli(mask);
         secondMoments.get(name).muli(mask);
+    }
+
+    /** A copy of the moments, {@code m.NAME} and {@code v.NAME}, in parameter order. */
+    public Map<String, float[]> moments() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (String name : parameters.keySet()) {
+            out.put("m." + name, firstMoments.get(name).toFloatArray());
+            out.put("v." + name, secondMoments.get(name).toFloatArray());
+        }
+        return out;
     }
 
     /** The moments as {@code m.NAME}, {@code v.NAME} float32 tensors. */

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.tessera.tokenizers.audio.encodec.EncodecConfig;
 import dev.tessera.tokenizers.nn.Devices;
 import dev.tessera.tokenizers.nn.train.Progress;
+import dev.tessera.tokenizers.nn.train.StepGuard;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -46,6 +47,8 @@ public final class EncodecTrainCommand {
               --dead-code-fraction F  replace rows used less than F × the mean (default 0.1)
               --init-segments N    segments whose encoder outputs seed the codebooks by k-means (default 64)
               --kmeans-iters N     (default 10)
+              --clip-norm X        scale gradients to at most this global L2 norm (default 0: off)
+              --max-refused N      stop after N steps in a row refused for a non-finite loss or gradient (default 10)
               --eval-seconds S     (default 2.0)  --eval-every N (default: --checkpoint-every)
               --checkpoint-every N (default 250)  --log-every N (default 10)
               --resume             continue from OUT/checkpoint (to more --steps)
@@ -105,7 +108,8 @@ public final class EncodecTrainCommand {
                 d.eps(), number(o, "commitment", d.commitment()), number(o, "waveform-weight", d.waveformWeight()),
                 number(o, "mel-weight", d.melWeight()), number(o, "mel-floor", d.melFloor()), d.emaDecay(),
                 number(o, "dead-code-fraction", d.deadCodeFraction()), integer(o, "kmeans-iters", d.kmeansIterations()),
-                seed);
+                new StepGuard.Settings(number(o, "clip-norm", d.guard().clipNorm()),
+                        integer(o, "max-refused", d.guard().maxRefusedInARow())), seed);
         Device device = Devices.choose(o.getOrDefault("device", "auto"));
 
         EncodecTrainer trainer;
@@ -185,16 +189,23 @@ public final class EncodecTrainCommand {
                 SplittableRandom random = new SplittableRandom(EncodecTrainer.mix(seed, step, 1));
                 int codebooks = choices[random.nextInt(choices.length)];
                 float[] audio = clips.segments(random, batch, length, gain);
-                EncodecTrainer.StepLoss loss = trainer.step(audio, batch, codebooks);
-                long done = trainer.step();
-                if (!Float.isFinite(loss.total())) {
-                    err.println("loss is not finite at step " + done + "; lower --lr");
+                EncodecTrainer.StepLoss loss;
+                try {
+                    loss = trainer.step(audio, batch, codebooks);
+                } catch (StepGuard.Diverged e) {
+                    err.println(e.getMessage() + "; the checkpoint in " + checkpoint + " is the last good one (lower --lr or set --clip-norm)");
                     return 1;
                 }
+                long done = trainer.step();
+                if (!loss.verdict().accepted()) {
+                    err.printf(Locale.ROOT, "step %d/%d refused: %s; nothing updated%n", done, totalSteps, loss.verdict().refused());
+                    continue;
+                }
                 if (done % logEvery == 0 || done == totalSteps || done == firstStep + 1) {
-                    err.printf(Locale.ROOT, "step %d/%d loss %.4f (wave %.4f mel %.4f commit %.4f, %d cb) %.1f seg/s ETA %s%s%n",
+                    err.printf(Locale.ROOT, "step %d/%d loss %.4f (wave %.4f mel %.4f commit %.4f, %d cb) grad %.3f%s %.1f seg/s ETA %s%s%n",
                             done, totalSteps, loss.total(), loss.waveform(), loss.mel(), loss.commitment(),
-                            loss.codebooks(), progress.rate(done, batch), progress.eta(done),
+                            loss.codebooks(), loss.verdict().gradientNorm(), loss.verdict().clipped() ? " (clipped)" : "",
+                            progress.rate(done, batch), progress.eta(done),
                             loss.deadCodesReplaced() > 0 ? " (" + loss.deadCodesReplaced() + " dead codes resampled)" : "");
                 }
                 if (checkpointEvery > 0 && done % checkpointEvery == 0 && done < totalSteps) {

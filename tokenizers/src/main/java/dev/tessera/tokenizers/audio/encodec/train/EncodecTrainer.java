@@ -13,6 +13,7 @@ import dev.tessera.tokenizers.audio.encodec.EncodecGraph;
 import dev.tessera.tokenizers.nn.ScopedStep;
 import dev.tessera.tokenizers.nn.train.Adam;
 import dev.tessera.tokenizers.nn.train.CheckpointDirectory;
+import dev.tessera.tokenizers.nn.train.StepGuard;
 import dev.tessera.tokenizers.weights.SafetensorsFile;
 import dev.tessera.tokenizers.weights.SafetensorsWriter;
 import java.io.IOException;
@@ -62,20 +63,39 @@ public final class EncodecTrainer implements AutoCloseable {
     /** Optimisation settings; not part of the checkpoint (given again when resuming). */
     public record Hyper(float learningRate, float beta1, float beta2, float eps, float commitment,
                         float waveformWeight, float melWeight, float melFloor, float emaDecay, float deadCodeFraction,
-                        int kmeansIterations, long seed) {
+                        int kmeansIterations, StepGuard.Settings guard, long seed) {
+        public Hyper {
+            if (!(melFloor > 0)) {
+                throw new IllegalArgumentException("the log-mel floor must be > 0 (log of zero otherwise), got " + melFloor);
+            }
+            if (!(emaDecay >= 0 && emaDecay < 1)) {
+                throw new IllegalArgumentException("the EMA decay must be in [0, 1), got " + emaDecay);
+            }
+        }
+
         /**
          * torch's Adam betas (0.9, 0.999: EnCodec's 0.5, 0.9 are for its GAN), commitment 0.25, both
          * reconstruction terms weight 1, log-mel floor 1e-2, EMA decay 0.99, dead rows under 10 % of
-         * the mean usage, 10 k-means iterations.
+         * the mean usage, 10 k-means iterations, gradients clipped to norm {@link #DEFAULT_CLIP_NORM},
+         * a run stopped after {@link #DEFAULT_MAX_REFUSED} refused steps in a row.
          */
         public static Hyper defaults(float learningRate, long seed) {
-            return new Hyper(learningRate, 0.9f, 0.999f, 1e-8f, 0.25f, 1f, 1f, 1e-2f, 0.99f, 0.1f, 10, seed);
+            return new Hyper(learningRate, 0.9f, 0.999f, 1e-8f, 0.25f, 1f, 1f, 1e-2f, 0.99f, 0.1f, 10,
+                    new StepGuard.Settings(DEFAULT_CLIP_NORM, DEFAULT_MAX_REFUSED), seed);
         }
     }
 
-    /** Losses of one step (before its update), the codebooks it used and the dead rows it replaced. */
+    /** Global gradient norm an update uses at most, by default (0: off). */
+    public static final float DEFAULT_CLIP_NORM = 0f;
+    /** Refused steps in a row that stop a run, by default. */
+    public static final int DEFAULT_MAX_REFUSED = 10;
+
+    /**
+     * Losses of one step (before its update), the codebooks it used, the dead rows it replaced and
+     * the guard's verdict (gradient norm, clipping; a refused step updated nothing).
+     */
     public record StepLoss(float total, float waveform, float mel, float commitment, int codebooks,
-                           int deadCodesReplaced) {
+                           int deadCodesReplaced, StepGuard.Verdict verdict) {
         /** The reconstruction part: waveform + mel terms as weighted in the total. */
         public float reconstruction() {
             return total - commitment;
@@ -99,6 +119,7 @@ public final class EncodecTrainer implements AutoCloseable {
     private final List<NDArray> embedAverages = new ArrayList<>();  // [K, D]
     private final Adam adam;
     private final MelLoss melLoss;
+    private final StepGuard guard;
     private boolean inited;
     private long step;
 
@@ -129,6 +150,7 @@ public final class EncodecTrainer implements AutoCloseable {
         this.adam = new Adam(new Adam.Settings(hyper.learningRate(), hyper.beta1(), hyper.beta2(), hyper.eps()),
                 params, manager, moments);
         this.melLoss = new MelLoss(manager, config.samplingRate(), hyper.melFloor());
+        this.guard = new StepGuard(hyper.guard());
         this.inited = inited;
         this.step = step;
     }
@@ -326,6 +348,10 @@ public final class EncodecTrainer implements AutoCloseable {
                         .transpose(0, 2, 1).reshape(-1, d)));
             }
             NDArray residual = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts), 0);
+            if (!residual.isInfinite().logicalOr(residual.isNaN()).none().getBoolean()) {
+                throw new IllegalArgumentException("the encoder outputs of the k-means batch are not finite;"
+                        + " the codebooks are left empty");
+            }
             long vectors = residual.getShape().get(0);
             SplittableRandom random = new SplittableRandom(mix(hyper.seed(), -1, 0));
             for (int level = 0; level < levels; level++) {
@@ -457,12 +483,16 @@ public final class EncodecTrainer implements AutoCloseable {
                 commitment = commit.getFloat() * hyper.commitment();
             }
             step++;
+            StepGuard.Verdict verdict = guard.check(step, total, params.values());
+            if (!verdict.accepted()) {
+                return new StepLoss(total, waveform, mel, commitment, codebooks, 0, verdict);
+            }
             adam.update(step);
             int replaced = 0;
             for (int k = 0; k < codebooks; k++) {
                 replaced += updateCodebook(call, k, inputs.get(k), chosen.get(k), batch * frames);
             }
-            return new StepLoss(total, waveform, mel, commitment, codebooks, replaced);
+            return new StepLoss(total, waveform, mel, commitment, codebooks, replaced, verdict);
         }
     }
 
@@ -481,7 +511,8 @@ public final class EncodecTrainer implements AutoCloseable {
         clusterSize.muli(decay).addi(onehot.sum(new int[] {0}).mul(1 - decay));
         embedAvg.muli(decay).addi(onehot.transpose().matMul(residual).mul(1 - decay));
         NDArray n = clusterSize.sum();
-        NDArray smoothed = clusterSize.add(LAPLACE).div(n.add(k * LAPLACE)).mul(n);   // laplace_smoothing · n
+        // laplace_smoothing · n, kept ≥ ε so a level whose sizes have all decayed to 0 divides by ε, not by 0
+        NDArray smoothed = clusterSize.add(LAPLACE).div(n.add(k * LAPLACE)).mul(n).maximum(LAPLACE);
         embed.muli(0).addi(embedAvg.div(smoothed.expandDims(1)));
 
         float threshold = hyper.deadCodeFraction() * vectors / k;
@@ -516,9 +547,13 @@ public final class EncodecTrainer implements AutoCloseable {
         return dead;
     }
 
-    /** Each segment's RMS, [B, 1, 1], at least {@link #MIN_LEVEL}: the losses compare x / level and x̂ / level. */
+    /**
+     * Each segment's RMS, [B, 1, 1], at least {@link #MIN_LEVEL}: the losses compare x / level and
+     * x̂ / level. The floor is taken before the root, so a silent segment never meets √0 (whose
+     * derivative is infinite).
+     */
     private static NDArray level(NDArray x) {
-        return x.square().mean(new int[] {2}, true).sqrt().maximum(MIN_LEVEL);
+        return x.square().mean(new int[] {2}, true).maximum(MIN_LEVEL * MIN_LEVEL).sqrt();
     }
 
     /** A seed for (run seed, step, stream), well mixed. */
@@ -582,12 +617,49 @@ public final class EncodecTrainer implements AutoCloseable {
         return graph.decode(sum.reshape(batch, frames, d).transpose(0, 2, 1));
     }
 
+    /**
+     * The codes {@code codebooks} codebooks give each of {@code batch} segments, [segment][codebook][frame]:
+     * what a model loaded from {@link #saveModel} encodes them to.
+     */
+    public int[][][] codes(float[] audio, int batch, int codebooks) {
+        try (NDManager call = manager.newSubManager(); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            int length = audio.length / batch;
+            int frames = length / config.hopLength();
+            EncodecGraph graph = new EncodecGraph(config, allTensors(), levels);
+            NDArray residual = graph.encode(call.create(audio, new Shape(batch, 1, length))).transpose(0, 2, 1)
+                    .reshape(batch * frames, config.hiddenSize());
+            int[][][] out = new int[batch][codebooks][frames];
+            for (int k = 0; k < codebooks; k++) {
+                NDArray index = graph.nearest(residual, k);
+                long[] ids = index.toLongArray();
+                for (int i = 0; i < ids.length; i++) {
+                    out[i / frames][k][i % frames] = Math.toIntExact(ids[i]);
+                }
+                residual = residual.sub(embeds.get(k).get(index));
+            }
+            return out;
+        }
+    }
+
     /** The current values of every trained tensor and codebook, by tensor name (a copy). */
     Map<String, float[]> snapshot() {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : allTensors().entrySet()) {
             out.put(e.getKey(), e.getValue().toFloatArray());
         }
+        return out;
+    }
+
+    /** {@link #snapshot} plus everything else a step may change: the codebooks' EMA buffers and the Adam moments. */
+    Map<String, float[]> fullState() {
+        Map<String, float[]> out = snapshot();
+        for (int level = 0; level < levels; level++) {
+            String prefix = EncodecGraph.codebookPrefix(level);
+            out.put(prefix + ".cluster_size", clusterSizes.get(level).toFloatArray());
+            out.put(prefix + ".embed_avg", embedAverages.get(level).toFloatArray());
+        }
+        out.putAll(adam.moments());
         return out;
     }
 

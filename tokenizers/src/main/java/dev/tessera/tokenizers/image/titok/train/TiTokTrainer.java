@@ -13,6 +13,7 @@ import dev.tessera.tokenizers.image.titok.TiTokRandomCheckpoint;
 import dev.tessera.tokenizers.nn.NamedWeights;
 import dev.tessera.tokenizers.nn.train.Adam;
 import dev.tessera.tokenizers.nn.train.CheckpointDirectory;
+import dev.tessera.tokenizers.nn.train.StepGuard;
 import dev.tessera.tokenizers.weights.MalformedWeightsException;
 import dev.tessera.tokenizers.weights.SafetensorsFile;
 import dev.tessera.tokenizers.weights.SafetensorsWriter;
@@ -43,14 +44,29 @@ public final class TiTokTrainer implements AutoCloseable {
 
     /** Optimisation settings; not part of the checkpoint (given again when resuming). */
     public record Hyper(float learningRate, float beta1, float beta2, float eps, float commitmentCost, int reinitEvery,
-                        long seed) {
+                        StepGuard.Settings guard, long seed) {
+        /**
+         * Adam betas (0.9, 0.99), commitment 0.25, gradients clipped to norm {@link #DEFAULT_CLIP_NORM}
+         * (the reference recipe's {@code max_grad_norm}), a run stopped after
+         * {@link #DEFAULT_MAX_REFUSED} refused steps in a row.
+         */
         public static Hyper defaults(float learningRate, int reinitEvery, long seed) {
-            return new Hyper(learningRate, 0.9f, 0.99f, 1e-8f, 0.25f, reinitEvery, seed);
+            return new Hyper(learningRate, 0.9f, 0.99f, 1e-8f, 0.25f, reinitEvery,
+                    new StepGuard.Settings(DEFAULT_CLIP_NORM, DEFAULT_MAX_REFUSED), seed);
         }
     }
 
-    /** Losses of one step (before its update) and how many dead codebook rows it replaced. */
-    public record StepLoss(float total, float reconstruction, float quantizer, int deadCodesReplaced) {}
+    /** Global gradient norm an update uses at most, by default (0: off). */
+    public static final float DEFAULT_CLIP_NORM = 0f;
+    /** Refused steps in a row that stop a run, by default. */
+    public static final int DEFAULT_MAX_REFUSED = 10;
+
+    /**
+     * Losses of one step (before its update), how many dead codebook rows it replaced and the
+     * guard's verdict (gradient norm, clipping; a refused step updated nothing).
+     */
+    public record StepLoss(float total, float reconstruction, float quantizer, int deadCodesReplaced,
+                           StepGuard.Verdict verdict) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String CODEBOOK = "quantize.embedding.weight";
@@ -61,6 +77,7 @@ public final class TiTokTrainer implements AutoCloseable {
     private final TiTokGraph graph;
     private final Map<String, NDArray> params;
     private final Adam adam;
+    private final StepGuard guard;
     private final long[] usage;
     private long step;
 
@@ -78,6 +95,7 @@ public final class TiTokTrainer implements AutoCloseable {
         }
         this.adam = new Adam(new Adam.Settings(hyper.learningRate(), hyper.beta1(), hyper.beta2(), hyper.eps()),
                 params, manager, moments);
+        this.guard = new StepGuard(hyper.guard());
         this.usage = new long[config.codebookSize()];
         this.step = step;
     }
@@ -207,6 +225,10 @@ public final class TiTokTrainer implements AutoCloseable {
                 latents = q.z().stopGradient();
             }
             step++;
+            StepGuard.Verdict verdict = guard.check(step, total, params.values());
+            if (!verdict.accepted()) {
+                return new StepLoss(total, reconstruction, quantizer, 0, verdict);
+            }
             adam.update(step);
             for (long id : ids.toLongArray()) {
                 usage[(int) id]++;
@@ -215,7 +237,7 @@ public final class TiTokTrainer implements AutoCloseable {
             if (hyper.reinitEvery() > 0 && step % hyper.reinitEvery() == 0) {
                 replaced = reinitDeadCodes(call, latents);
             }
-            return new StepLoss(total, reconstruction, quantizer, replaced);
+            return new StepLoss(total, reconstruction, quantizer, replaced, verdict);
         }
     }
 
@@ -286,6 +308,19 @@ public final class TiTokTrainer implements AutoCloseable {
             }
             return out;
         }
+    }
+
+    /** Everything a step may change, by name: the weights, the Adam moments and the codebook usage counts (a copy). */
+    Map<String, float[]> fullState() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        params.forEach((name, array) -> out.put(name, array.toFloatArray()));
+        out.putAll(adam.moments());
+        float[] counts = new float[usage.length];
+        for (int i = 0; i < usage.length; i++) {
+            counts[i] = usage[i];
+        }
+        out.put("codebook_usage", counts);
+        return out;
     }
 
     /** {@code dir/config.json} + {@code dir/model.safetensors}: a model folder TiTokTokenizer.load reads. */

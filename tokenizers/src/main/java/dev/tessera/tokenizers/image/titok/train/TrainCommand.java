@@ -7,6 +7,7 @@ import dev.tessera.tokenizers.image.ImagePreprocessor;
 import dev.tessera.tokenizers.image.titok.TiTokConfig;
 import dev.tessera.tokenizers.image.titok.TiTokTokenizer;
 import dev.tessera.tokenizers.nn.train.Progress;
+import dev.tessera.tokenizers.nn.train.StepGuard;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -45,6 +46,8 @@ public final class TrainCommand {
               --text-length L      caption token states kept, padded with zero rows (default 16)
               --layout grid        the 2D-grid baseline: one token per patch, (image/patch)² tokens
               --reinit-every N     replace codebook rows unused over N steps (default 100, 0 = never)
+              --clip-norm X        scale gradients to at most this global L2 norm (default 0: off)
+              --max-refused N      stop after N steps in a row refused for a non-finite loss or gradient (default 10)
               --checkpoint-every N (default 500)  --log-every N (default 10)
               --device auto|cpu|gpu  --seed S (default 0)""";
 
@@ -83,8 +86,12 @@ public final class TrainCommand {
         int batch = integer(o, "batch", 32);
         int logEvery = integer(o, "log-every", 10);
         int checkpointEvery = integer(o, "checkpoint-every", 500);
-        TiTokTrainer.Hyper hyper = TiTokTrainer.Hyper.defaults(Float.parseFloat(o.getOrDefault("lr", "3e-4")),
+        TiTokTrainer.Hyper d = TiTokTrainer.Hyper.defaults(Float.parseFloat(o.getOrDefault("lr", "3e-4")),
                 integer(o, "reinit-every", 100), Long.parseLong(o.getOrDefault("seed", "0")));
+        TiTokTrainer.Hyper hyper = new TiTokTrainer.Hyper(d.learningRate(), d.beta1(), d.beta2(), d.eps(),
+                d.commitmentCost(), d.reinitEvery(), new StepGuard.Settings(
+                        Float.parseFloat(o.getOrDefault("clip-norm", String.valueOf(d.guard().clipNorm()))),
+                        integer(o, "max-refused", d.guard().maxRefusedInARow())), d.seed());
         Device device = TiTokTokenizer.chooseDevice(o.getOrDefault("device", "auto"));
 
         List<Path> files = imageFiles(data);
@@ -173,16 +180,22 @@ public final class TrainCommand {
                 for (int i = 0; i < picks.length; i++) {
                     System.arraycopy(dataset.image(picks[i]), 0, pixels, i * 3 * s * s, 3 * s * s);
                 }
-                TiTokTrainer.StepLoss loss = trainer.step(pixels, captions ? dataset.captionStates(picks) : null,
-                        picks.length);
-                long done = trainer.step();
-                if (!Float.isFinite(loss.total())) {
-                    err.println("loss is not finite at step " + done + "; lower --lr");
+                TiTokTrainer.StepLoss loss;
+                try {
+                    loss = trainer.step(pixels, captions ? dataset.captionStates(picks) : null, picks.length);
+                } catch (StepGuard.Diverged e) {
+                    err.println(e.getMessage() + "; the checkpoint in " + checkpoint + " is the last good one (lower --lr or set --clip-norm)");
                     return 1;
                 }
+                long done = trainer.step();
+                if (!loss.verdict().accepted()) {
+                    err.printf(Locale.ROOT, "step %d/%d refused: %s; nothing updated%n", done, totalSteps, loss.verdict().refused());
+                    continue;
+                }
                 if (done % logEvery == 0 || done == totalSteps || done == firstStep + 1) {
-                    err.printf(Locale.ROOT, "step %d/%d loss %.4f (rec %.4f) %.1f img/s ETA %s%s%n", done, totalSteps,
-                            loss.total(), loss.reconstruction(), progress.rate(done, batch), progress.eta(done),
+                    err.printf(Locale.ROOT, "step %d/%d loss %.4f (rec %.4f) grad %.3f%s %.1f img/s ETA %s%s%n", done, totalSteps,
+                            loss.total(), loss.reconstruction(), loss.verdict().gradientNorm(),
+                            loss.verdict().clipped() ? " (clipped)" : "", progress.rate(done, batch), progress.eta(done),
                             loss.deadCodesReplaced() > 0 ? " (" + loss.deadCodesReplaced() + " dead codes re-initialised)" : "");
                 }
                 if (checkpointEvery > 0 && done % checkpointEvery == 0 && done < totalSteps) {

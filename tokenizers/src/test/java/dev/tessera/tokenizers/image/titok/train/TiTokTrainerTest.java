@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +91,64 @@ class TiTokTrainerTest {
         }
     }
 
+    private static float[] batchOf(List<float[]> inputs) {
+        float[] batch = new float[inputs.size() * 3 * SIZE * SIZE];
+        for (int i = 0; i < inputs.size(); i++) {
+            System.arraycopy(inputs.get(i), 0, batch, i * 3 * SIZE * SIZE, 3 * SIZE * SIZE);
+        }
+        return batch;
+    }
+
+    /** One seed, one build, one machine: two runs in one JVM give bit-identical losses and weights. */
+    @Test
+    void oneSeedGivesBitIdenticalLossesAndWeights() throws Exception {
+        ImagePreprocessor pre = new ImagePreprocessor(Long.MAX_VALUE);
+        float[] batch = batchOf(images().stream().map(i -> pre.toModelInput(i, SIZE)).toList());
+        List<List<Integer>> runs = new ArrayList<>();
+        List<Map<String, float[]>> states = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            try (TiTokTrainer trainer = TiTokTrainer.create(tinyConfig(), TiTokTrainer.Hyper.defaults(2e-3f, 5, 9), Device.cpu())) {
+                List<Integer> bits = new ArrayList<>();
+                for (int i = 0; i < 15; i++) {
+                    TiTokTrainer.StepLoss loss = trainer.step(batch, 8);
+                    bits.add(Float.floatToRawIntBits(loss.total()));
+                    bits.add(Float.floatToRawIntBits(loss.verdict().gradientNorm()));
+                    bits.add(loss.deadCodesReplaced());
+                }
+                runs.add(bits);
+                states.add(trainer.fullState());
+            }
+        }
+        assertThat(runs.get(1)).isEqualTo(runs.get(0));
+        states.get(0).forEach((name, values) ->
+                assertThat(Arrays.equals(states.get(1).get(name), values)).as(name).isTrue());
+    }
+
+    /**
+     * A batch with a NaN pixel makes the loss non-finite: the step is refused, and the weights, Adam
+     * moments and codebook usage stay bit-identical; the next good batch trains as usual.
+     */
+    @Test
+    void aStepWithANonFiniteLossIsRefusedAndChangesNothing() throws Exception {
+        ImagePreprocessor pre = new ImagePreprocessor(Long.MAX_VALUE);
+        float[] good = batchOf(images().stream().map(i -> pre.toModelInput(i, SIZE)).toList());
+        float[] bad = good.clone();
+        bad[100] = Float.NaN;
+        try (TiTokTrainer trainer = TiTokTrainer.create(tinyConfig(), TiTokTrainer.Hyper.defaults(2e-3f, 0, 4), Device.cpu())) {
+            trainer.step(good, 8);
+            trainer.step(good, 8);
+            Map<String, float[]> before = trainer.fullState();
+            TiTokTrainer.StepLoss refused = trainer.step(bad, 8);
+            assertThat(refused.verdict().accepted()).isFalse();
+            assertThat(refused.verdict().refused()).isEqualTo("loss is NaN");
+            Map<String, float[]> after = trainer.fullState();
+            before.forEach((name, values) -> assertThat(Arrays.equals(after.get(name), values)).as(name).isTrue());
+            TiTokTrainer.StepLoss next = trainer.step(good, 8);
+            assertThat(next.verdict().accepted()).isTrue();
+            assertThat(Float.isFinite(next.total())).isTrue();
+        }
+    }
+
     @Test
     void commandWritesAModelFolderAndResumesFromItsCheckpoint(@TempDir Path dir) throws Exception {
         Path data = Files.createDirectories(dir.resolve("data/sub"));
@@ -102,7 +162,7 @@ class TiTokTrainerTest {
                 "--token-size", "8", "--lr", "2e-3", "--reinit-every", "5", "--checkpoint-every", "6",
                 "--log-every", "5", "--device", "cpu"};
         String first = run(concat(new String[] {"titok", "--steps", "12"}, common));
-        assertThat(first).containsPattern("step 10/12 loss \\d+\\.\\d{4} \\(rec \\d+\\.\\d{4}\\) \\d+\\.\\d img/s ETA \\d+s");
+        assertThat(first).containsPattern("step 10/12 loss \\d+\\.\\d{4} \\(rec \\d+\\.\\d{4}\\) grad \\d+\\.\\d{3}( \\(clipped\\))? \\d+\\.\\d img/s ETA \\d+s");
         assertThat(out.resolve("config.json")).exists();
         assertThat(out.resolve("model.safetensors")).exists();
         assertThat(Files.readString(out.resolve("checkpoint/trainer.json"))).contains("\"step\" : 12");
