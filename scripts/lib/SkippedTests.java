@@ -1,0 +1,53 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * Run by {@code ./tessera test} after Maven (java's source launcher, no build needed): reads the
+ * surefire XML reports it is given and prints one line per test class that skipped tests, with the
+ * count and the reasons the tests gave (an assumption's message: Docker absent, data absent,
+ * Chromium absent), so that a green run cannot hide a missing install step.
+ */
+public final class SkippedTests {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Set<String>> tests = new TreeMap<>();   // a class run by two surefire executions counts once
+        Map<String, Set<String>> reasons = new TreeMap<>();
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        for (String arg : args) {
+            Path report = Path.of(arg);
+            if (!Files.isRegularFile(report)) {
+                continue;
+            }
+            NodeList cases = factory.newDocumentBuilder().parse(report.toFile()).getElementsByTagName("testcase");
+            for (int i = 0; i < cases.getLength(); i++) {
+                Element testcase = (Element) cases.item(i);
+                NodeList skipped = testcase.getElementsByTagName("skipped");
+                if (skipped.getLength() == 0) {
+                    continue;
+                }
+                String cls = testcase.getAttribute("classname");
+                String message = ((Element) skipped.item(0)).getAttribute("message").strip();
+                tests.computeIfAbsent(cls, c -> new LinkedHashSet<>()).add(testcase.getAttribute("name"));
+                reasons.computeIfAbsent(cls, c -> new LinkedHashSet<>()).add(message.isEmpty() ? "no reason given" : message);
+            }
+        }
+        if (tests.isEmpty()) {
+            System.err.println("tessera: no test was skipped");
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        tests.forEach((cls, names) -> lines.add(String.format("  %s: %d skipped: %s", cls, names.size(),
+                String.join("; ", reasons.get(cls)))));
+        System.err.println("tessera: skipped tests, one line per class:");
+        lines.forEach(System.err::println);
+    }
+}
