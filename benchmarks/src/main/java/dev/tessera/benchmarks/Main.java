@@ -26,6 +26,7 @@ public final class Main {
               bench video [--photos DIR] [--seconds 10,60,300] [--fps 1] [--max-frames 300]
               eval encodec --data DIR --models NAME=DIR,... [--limit N]
               bench audio [--seconds 10] [--repeat 3] [--data DIR] [--models NAME=DIR,...]
+              bench training [--steps 10] [--rounds 3]
               bench video-search [--clips 5000] [--queries 200] [--dim 64] [--k 10]
               eval rag --dataset DIR [--budgets 64,128,256,512,1024] [--questions 300] [--k 20] [--plot FILE.svg]
                        [--strategies topk,crag,refrag] [--refrag-variants "sent=0.5:idf=1;..."]
@@ -49,6 +50,7 @@ public final class Main {
                 case "eval titok" -> ReconstructionEvaluation.run(args);
                 case "bench video" -> VideoBenchmark.run(args);
                 case "bench audio" -> dev.tessera.benchmarks.audio.AudioBenchmark.run(args);
+                case "bench training" -> dev.tessera.benchmarks.training.TrainingStepBenchmark.run(args);
                 case "eval encodec" -> dev.tessera.benchmarks.audio.AudioCodecEvaluation.run(args);
                 case "bench video-search" -> dev.tessera.benchmarks.video.VideoSearchBenchmark.run(args);
                 case "eval rag" -> RagEvaluation.run(args);

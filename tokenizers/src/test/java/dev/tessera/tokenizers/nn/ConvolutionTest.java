@@ -10,7 +10,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,7 +27,7 @@ class ConvolutionTest {
         return v;
     }
 
-    /** Forward of the recorded (unfolded) conv1d, and its gradients for x, weight, bias under the upstream gradient. */
+    /** Forward of the recorded conv1d, and its gradients for x, weight, bias under the upstream gradient. */
     private record Pass(float[] y, float[] dx, float[] dw, float[] db) {}
 
     private static Pass conv1d(NDManager m, int batch, int in, int out, int kernel, int stride, int dilation, int length) {
@@ -44,16 +46,33 @@ class ConvolutionTest {
         }
     }
 
+    /** The forms a trainer may record convolutions in (ENGINE is the faulty baseline). */
+    private static final List<Convolution.RecordedForm> RECORDED = List.of(Convolution.RecordedForm.PADDED,
+            Convolution.RecordedForm.UNFOLDED);
+
+    @AfterEach
+    void restoreTheDefaultForm() {
+        Convolution.recordedForm(Convolution.RecordedForm.PADDED);
+    }
+
     /**
      * Shapes whose engine backward (oneDNN AVX-512, output channels padded to 16) returned
-     * non-finite or changing input gradients: the recorded path gives the same finite gradients on
+     * non-finite or changing input gradients: both recorded forms give the same finite gradients on
      * every call, equal to a float64 reference of the convolution's adjoint.
      */
     @ParameterizedTest
-    @CsvSource({"4,16,8,3,1,1,602", "4,8,3,3,1,1,602", "4,16,4,7,1,1,602", "4,32,8,3,1,1,602", "2,4,8,4,2,1,96",
+    @CsvSource({"4,16,8,3,1,1,602", "4,8,3,3,1,1,602", "4,16,4,7,1,1,602", "4,32,8,3,1,1,602", "2,4,8,4,2,1,96", "2,3,5,7,3,1,50",
             "3,6,5,3,1,3,64"})
     void recordedConv1dGradientsAreRepeatableAndMatchTheAdjoint(int batch, int in, int out, int kernel, int stride,
                                                                int dilation, int length) {
+        for (Convolution.RecordedForm form : RECORDED) {
+            Convolution.recordedForm(form);
+            assertRepeatableAndExact(batch, in, out, kernel, stride, dilation, length);
+        }
+    }
+
+    private static void assertRepeatableAndExact(int batch, int in, int out, int kernel, int stride, int dilation,
+                                                 int length) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Pass first = conv1d(m, batch, in, out, kernel, stride, dilation, length);
             for (int repeat = 0; repeat < 40; repeat++) {
@@ -101,7 +120,7 @@ class ConvolutionTest {
         }
     }
 
-    /** The recorded (unfolded) forms compute what the engine's kernels compute, to float rounding. */
+    /** The recorded forms compute what the engine's kernels compute, to float rounding. */
     @ParameterizedTest
     @CsvSource({"2,3,16,4,4,0,32", "2,3,8,4,4,0,30", "2,16,3,3,1,1,8", "1,8,12,1,1,0,7", "2,4,6,3,2,1,9"})
     void recordedConv2dMatchesTheEngine(int batch, int in, int out, int kernel, int stride, int padding, int size) {
@@ -110,34 +129,40 @@ class ConvolutionTest {
             NDArray w = m.create(random(out * in * kernel * kernel, 6), new Shape(out, in, kernel, kernel));
             NDArray b = m.create(random(out, 7), new Shape(out));
             float[] engine = Convolution.conv2d(x, w, b, stride, padding).toFloatArray();
-            float[] recorded;
-            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                assertThat(Convolution.recordingOnCpu(x)).isTrue();
-                recorded = Convolution.conv2d(x, w, b, stride, padding).toFloatArray();
-            }
-            assertThat(Convolution.recordingOnCpu(x)).isFalse();
-            assertThat(recorded).hasSameSizeAs(engine);
-            for (int i = 0; i < engine.length; i++) {
-                assertThat(recorded[i]).isCloseTo(engine[i], within(1e-5f));
+            assertThat(Convolution.form(x)).isEqualTo(Convolution.RecordedForm.ENGINE);
+            for (Convolution.RecordedForm form : RECORDED) {
+                Convolution.recordedForm(form);
+                float[] recorded;
+                try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    assertThat(Convolution.form(x)).isEqualTo(form);
+                    recorded = Convolution.conv2d(x, w, b, stride, padding).toFloatArray();
+                }
+                assertThat(recorded).as("%s", form).hasSameSizeAs(engine);
+                for (int i = 0; i < engine.length; i++) {
+                    assertThat(recorded[i]).as("%s", form).isCloseTo(engine[i], within(1e-5f));
+                }
             }
         }
     }
 
     @ParameterizedTest
-    @CsvSource({"2,16,8,3,1,1,40", "1,1,4,7,1,1,50", "2,4,8,8,4,1,64", "2,6,6,3,1,3,30"})
+    @CsvSource({"2,16,8,3,1,1,40", "1,1,4,7,1,1,50", "2,4,8,8,4,1,64", "2,6,6,3,1,3,30", "2,3,5,7,3,1,50", "1,2,3,10,5,1,41"})
     void recordedConv1dMatchesTheEngine(int batch, int in, int out, int kernel, int stride, int dilation, int length) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             NDArray x = m.create(random(batch * in * length, 8), new Shape(batch, in, length));
             NDArray w = m.create(random(out * in * kernel, 9), new Shape(out, in, kernel));
             NDArray b = m.create(random(out, 10), new Shape(out));
             float[] engine = Convolution.conv1d(x, w, b, stride, dilation).toFloatArray();
-            float[] recorded;
-            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                recorded = Convolution.conv1d(x, w, b, stride, dilation).toFloatArray();
-            }
-            assertThat(recorded).hasSameSizeAs(engine);
-            for (int i = 0; i < engine.length; i++) {
-                assertThat(recorded[i]).isCloseTo(engine[i], within(1e-5f));
+            for (Convolution.RecordedForm form : RECORDED) {
+                Convolution.recordedForm(form);
+                float[] recorded;
+                try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    recorded = Convolution.conv1d(x, w, b, stride, dilation).toFloatArray();
+                }
+                assertThat(recorded).as("%s", form).hasSameSizeAs(engine);
+                for (int i = 0; i < engine.length; i++) {
+                    assertThat(recorded[i]).as("%s", form).isCloseTo(engine[i], within(1e-5f));
+                }
             }
         }
     }
