@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -270,6 +271,20 @@ public final class TesseraServer implements AutoCloseable {
         parts.add(("\r\n--" + boundary + "--\r\n").getBytes());
         return send("POST", path, "multipart/form-data; boundary=" + boundary,
                 HttpRequest.BodyPublishers.ofByteArrays(parts));
+    }
+
+    /** The status of a bulk job once it has ended (no longer queued or running); fails after two minutes. */
+    public JsonNode awaitJob(String id) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        JsonNode status;
+        do {
+            status = get("/v1/jobs/" + id).json();
+            if (!status.get("state").asString().matches("queued|running")) {
+                return status;
+            }
+            Thread.sleep(100);
+        } while (Instant.now().isBefore(deadline));
+        throw new AssertionError("job " + id + " did not finish: " + status);
     }
 
     /** Indexes a document and fails the test unless it is acknowledged with 201. */

@@ -41,8 +41,6 @@ import tools.jackson.databind.ObjectMapper;
 @Tag(name = "documents")
 public class DocumentsController {
 
-    public record NewDocument(String id, String title, String text, Map<String, Object> metadata) {}
-
     public record Created(String id, int chunks) {}
 
     public record ChunkView(String chunkId, int ordinal, int start, int end, int tokens) {}
@@ -75,7 +73,7 @@ public class DocumentsController {
     @PostMapping(path = "/v1/documents", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ApiResponse(responseCode = "201", description = "Indexed and durable; Location: /v1/documents/{id}")
     public ResponseEntity<Created> create(@RequestBody NewDocument body) {
-        return created(ingestor.ingest(new Document(body.id(), body.title(), body.text(), body.metadata())));
+        return created(ingestor.ingest(body.toDocument()));
     }
 
     @PostMapping(path = "/v1/documents", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)

@@ -18,7 +18,6 @@ import dev.tessera.tokenizers.image.InvalidImageException;
 import dev.tessera.services.video.UnknownVideoModelException;
 import dev.tessera.tokenizers.video.InvalidVideoException;
 import dev.tessera.tokenizers.video.VideoTooLongException;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -33,9 +32,6 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.InputCoercionException;
-import tools.jackson.core.exc.StreamReadException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Every error is RFC 9457 problem+json; client errors name the field at fault in {@code field}.
@@ -217,26 +213,10 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(tooLarge));
         }
         JacksonException json = causedBy(ex, JacksonException.class);
-        String field = "body";
-        String detail = "the request body is missing or is not valid JSON";
-        String path = json == null || json.getPath().isEmpty() ? null : json.getPath().stream()
-                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-        if (json instanceof InputCoercionException && path != null) {
-            field = path; // a well-formed number too large for the field, e.g. k = 99999999999
-            detail = "'" + field + "' is out of range for its type";
-        } else if (json instanceof StreamReadException) {
-            detail = "malformed JSON: " + json.getOriginalMessage();
-        } else if (path != null) {
-            field = path;
-            detail = json instanceof UnrecognizedPropertyException unknown
-                    ? "unknown field '" + field + "'; known fields: " + unknown.getKnownPropertyIds().stream()
-                            .map(String::valueOf).sorted().collect(Collectors.joining(", "))
-                    : "'" + field + "' has the wrong type or form";
-        } else if (json != null) {
-            detail = "the request body does not have the expected form: " + json.getOriginalMessage();
-        }
-        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Invalid request", detail, field));
+        JsonFault fault = json == null ? new JsonFault(null, "the request body is missing or is not valid JSON")
+                : JsonFault.of(json);
+        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Invalid request", fault.detail(),
+                fault.field() == null ? "body" : fault.field()));
     }
 
     private static <T extends Throwable> T causedBy(Throwable e, Class<T> type) {
