@@ -259,13 +259,18 @@ public final class TesseraServer implements AutoCloseable {
         return send("DELETE", path, null, HttpRequest.BodyPublishers.noBody());
     }
 
-    /** A multipart/form-data upload of one file plus optional text fields. */
+    /** A multipart/form-data upload of one file (the part {@code file}) plus optional text fields. */
     public Reply upload(String path, String fileName, byte[] content, Map<String, String> fields) {
+        return upload(path, "file", fileName, content, fields);
+    }
+
+    /** A multipart/form-data upload of one file in the part {@code part}, plus optional text fields. */
+    public Reply upload(String path, String part, String fileName, byte[] content, Map<String, String> fields) {
         String boundary = "tessera-" + UUID.randomUUID();
         List<byte[]> parts = new ArrayList<>();
         fields.forEach((name, value) -> parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
                 + name + "\"\r\n\r\n" + value + "\r\n").getBytes()));
-        parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+        parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part + "\"; filename=\"" + fileName
                 + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes());
         parts.add(content);
         parts.add(("\r\n--" + boundary + "--\r\n").getBytes());

@@ -10,6 +10,7 @@ import dev.tessera.retrieval.index.StoredDocument;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import dev.tessera.services.jobs.BulkIngestJobs;
 import dev.tessera.services.jobs.JobStatus;
+import dev.tessera.services.web.UploadedFile;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -83,7 +84,7 @@ public class DocumentsController {
                                           @RequestPart(name = "title", required = false) String title,
                                           @RequestPart(name = "metadata", required = false) String metadata)
             throws IOException {
-        ParsedDocument parsed = parser.parse(file.getBytes(), file.getOriginalFilename());
+        ParsedDocument parsed = parser.parse(UploadedFile.bytes(file), file.getOriginalFilename());
         Map<String, Object> meta = metadata == null || metadata.isBlank() ? Map.of() : parseMetadata(metadata);
         String docTitle = title != null && !title.isBlank() ? title : parsed.title();
         if (docTitle.isBlank() && file.getOriginalFilename() != null) {

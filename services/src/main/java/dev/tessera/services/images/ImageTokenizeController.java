@@ -2,6 +2,7 @@ package dev.tessera.services.images;
 
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.services.config.TesseraProperties;
+import dev.tessera.services.web.UploadedFile;
 import dev.tessera.tokenizers.image.ImagePreprocessor;
 import dev.tessera.tokenizers.image.ImageTokenizer;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -86,7 +87,7 @@ public class ImageTokenizeController {
             throws IOException {
         List<byte[]> images = new ArrayList<>();
         for (MultipartFile f : files) {
-            images.add(f.getBytes());
+            images.add(UploadedFile.bytes(f));
         }
         return tokenize(model, images, caption, images.size() > 1);
     }
@@ -254,10 +255,15 @@ public class ImageTokenizeController {
         if (text.startsWith("data:") && text.contains(",")) {
             text = text.substring(text.indexOf(',') + 1); // a data: URL as browsers produce it
         }
+        byte[] bytes;
         try {
-            return Base64.getDecoder().decode(text.replaceAll("\\s", ""));
+            bytes = Base64.getDecoder().decode(text.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(field, field + " is not valid base64");
         }
+        if (bytes.length == 0) {   // as an empty multipart upload: 400 naming the field
+            throw new InvalidRequestException(field, field + " is empty");
+        }
+        return bytes;
     }
 }
