@@ -2,6 +2,7 @@ package dev.tessera.services.images;
 
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.services.config.TesseraProperties;
+import dev.tessera.services.web.MismatchedFieldException;
 import dev.tessera.services.web.UploadedFile;
 import dev.tessera.tokenizers.image.ImagePreprocessor;
 import dev.tessera.tokenizers.image.ImageTokenizer;
@@ -37,18 +38,34 @@ public class ImageTokenizeController {
     public record TokenizeRequest(String model, String imageBase64, List<String> imagesBase64, String caption,
                                   List<String> captions) {}
 
-    public record Tokenized(String model, int[] tokens, int numTokens, int codebookSize, int imageSize) {}
+    /**
+     * The caption(s) the tokens were made with are echoed, so that the answer posted as it is to
+     * {@code /v1/detokenize/image} is a complete request.
+     */
+    public record Tokenized(String model, int[] tokens, int numTokens, int codebookSize, int imageSize,
+                            String caption) {}
 
-    public record TokenizedBatch(String model, int[][] tokens, int numTokens, int codebookSize, int imageSize) {}
+    public record TokenizedBatch(String model, int[][] tokens, int numTokens, int codebookSize, int imageSize,
+                                 String caption, List<String> captions) {}
 
-    /** {@code tokens} is one list of ids, or a list of lists for a batch. */
+    /**
+     * {@code tokens} is one list of ids, or a list of lists for a batch. A tokenize answer is a valid
+     * request as it is: its {@code num_tokens}, {@code codebook_size} and {@code image_size} are
+     * checked against the model instead of being refused as unknown fields.
+     */
     public record DetokenizeRequest(String model,
             @Schema(oneOf = {int[].class, int[][].class}, description = "one list of ids, or a list of lists")
             Object tokens,
             @Schema(description = "the caption the image was tokenized with; required by caption-conditioned models")
             String caption,
             @Schema(description = "one caption per token list (instead of caption)")
-            List<String> captions) {}
+            List<String> captions,
+            @Schema(description = "optional, as the tokenize answer gives it: must be the model's")
+            Integer numTokens,
+            @Schema(description = "optional, as the tokenize answer gives it: must be the model's")
+            Integer codebookSize,
+            @Schema(description = "optional, as the tokenize answer gives it: must be the model's")
+            Integer imageSize) {}
 
     /** Longest caption accepted, in characters (the text model reads its first few dozen tokens anyway). */
     static final int MAX_CAPTION_CHARS = 2000;
@@ -129,12 +146,15 @@ public class ImageTokenizeController {
         synchronized (tokenizer) {
             tokens = tokenizer.tokenize(inputs, perImage);
         }
+        // Echoed as given (one for all, or one each), stripped as the model read them.
+        String caption = captions != null && captions.size() == 1 ? captions.getFirst().strip() : null;
+        List<String> each = captions != null && captions.size() > 1 ? captions.stream().map(String::strip).toList() : null;
         if (!batch) {
             return new Tokenized(tokenizer.name(), tokens[0], tokenizer.numTokens(), tokenizer.codebookSize(),
-                    tokenizer.imageSize());
+                    tokenizer.imageSize(), caption);
         }
         return new TokenizedBatch(tokenizer.name(), tokens, tokenizer.numTokens(), tokenizer.codebookSize(),
-                tokenizer.imageSize());
+                tokenizer.imageSize(), caption, each);
     }
 
     @PostMapping(path = "/v1/detokenize/image", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -150,6 +170,13 @@ public class ImageTokenizeController {
             throw new InvalidRequestException("tokens", "tokens are required");
         }
         ImageTokenizer tokenizer = models.get(body.model());
+        String model = "model " + tokenizer.name();
+        MismatchedFieldException.requireMatch("num_tokens", body.numTokens(), tokenizer.numTokens(),
+                model + " makes " + tokenizer.numTokens() + " tokens per image");
+        MismatchedFieldException.requireMatch("codebook_size", body.codebookSize(), tokenizer.codebookSize(),
+                model + " has a codebook of " + tokenizer.codebookSize());
+        MismatchedFieldException.requireMatch("image_size", body.imageSize(), tokenizer.imageSize(),
+                model + " makes images of " + tokenizer.imageSize() + " px");
         boolean batch = body.tokens() instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof List<?>;
         List<int[]> lists = batch ? toLists(body.tokens()) : List.of(toIds(body.tokens(), "tokens"));
         if (lists.size() > maxBatch) {

@@ -202,6 +202,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid tokens", e.getMessage(), "tokens");
     }
 
+    @ExceptionHandler(MismatchedFieldException.class)
+    ProblemDetail mismatched(MismatchedFieldException e) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Inconsistent request", e.getMessage(), e.field());
+    }
+
     @ExceptionHandler(PayloadTooLargeException.class)
     ProblemDetail tooLarge(PayloadTooLargeException e) {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", e.getMessage(), "body");
