@@ -14,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -37,20 +35,8 @@ class ReadmeTryItTest {
     static final Pattern OUTPUT = Pattern.compile("(?:^|\\s)-o\\s+(\\S+)");
     static final Pattern LIKE_VIDEO = Pattern.compile("\"like_video\"\\s*:\\s*\"([^\"]+)\"");
 
-    static TesseraServer server;
-
     @TempDir
     Path work;
-
-    @BeforeAll
-    static void start() {
-        server = TesseraServer.startBare();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     /** The "## Try it" section's commands in reading order: each fenced bash line (continuations joined), each inline curl. */
     static List<String> tryItCommands() throws IOException {
@@ -121,10 +107,15 @@ class ReadmeTryItTest {
                 Files.createSymbolicLink(work.resolve(entry.getFileName()), entry);
             }
         }
-        String port = server.base().substring(server.base().lastIndexOf(':') + 1);
         List<String> commands = tryItCommands();
         assertThat(commands).as("commands found in README.md's Try it").hasSizeGreaterThanOrEqualTo(10);
+        try (TesseraServer server = TesseraServer.startBare()) {
+            runAndCheck(commands, server.base().substring(server.base().lastIndexOf(':') + 1));
+        }
+    }
 
+    /** Runs the commands in order against the service on {@code port}, checking each answer. */
+    void runAndCheck(List<String> commands, String port) throws Exception {
         Set<String> documents = new HashSet<>();
         Set<String> videos = new HashSet<>();
         Set<String> checked = new HashSet<>();
