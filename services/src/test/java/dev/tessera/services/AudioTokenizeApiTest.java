@@ -157,6 +157,44 @@ class AudioTokenizeApiTest {
     }
 
     @Test
+    void aTokenizeAnswerPostedAsItIsDecodesToTheOriginalLength() throws Exception {
+        byte[] wav = Files.readAllBytes(FIXTURE.resolve("inputs/clip_2.wav"));
+        Reply answer = tokenize("clip_2.wav", wav, Map.of("bandwidth_kbps", "1.8"));
+        JsonNode j = answer.json();
+        HttpResponse<byte[]> back = postForBytes(j);
+        assertThat(back.statusCode()).as(new String(back.body())).isEqualTo(200);
+        long samples = (back.body().length - 44) / 2;
+        assertThat(samples).as("duration_ms trims the decoder's whole frames to the original length")
+                .isEqualTo(Math.round(j.path("duration_ms").asLong() * 24000 / 1000.0))
+                .isLessThan(j.path("frames").asLong() * 320);
+
+        var untrimmed = (tools.jackson.databind.node.ObjectNode) j.deepCopy();
+        untrimmed.remove("duration_ms");
+        assertThat((postForBytes(untrimmed).body().length - 44) / 2).isEqualTo(j.path("frames").asLong() * 320);
+    }
+
+    @Test
+    void aTokenizeAnswerThatDoesNotFitTheModelOrItsCodesIs422NamingTheField() throws Exception {
+        JsonNode j = tokenize("clip_2.wav", Files.readAllBytes(FIXTURE.resolve("inputs/clip_2.wav")),
+                Map.of("bandwidth_kbps", "0.9")).json();
+        for (var edit : List.of(Map.entry("sample_rate", 16000), Map.entry("frame_rate", 50.0),
+                Map.entry("codebook_size", 1024), Map.entry("num_codebooks", 4), Map.entry("bandwidth_kbps", 1.8),
+                Map.entry("frames", 1), Map.entry("duration_ms", 10_000))) {
+            var edited = (tools.jackson.databind.node.ObjectNode) j.deepCopy();
+            edited.set(edit.getKey(), TesseraServer.JSON.valueToTree(edit.getValue()));
+            Reply r = server.postJson("/v1/detokenize/audio", edited);
+            BadInputTest.assertProblem(r, 422, edit.getKey());
+            assertThat(r.json().path("detail").asString()).startsWith(edit.getKey() + " is " + edit.getValue());
+        }
+    }
+
+    private static HttpResponse<byte[]> postForBytes(JsonNode body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.base() + "/v1/detokenize/audio"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
     void badAudioAndCodesGetProblemJson() throws Exception {
         byte[] wav = Files.readAllBytes(FIXTURE.resolve("inputs/clip_0.wav"));
         BadInputTest.assertProblem(tokenize("x.txt", "plain text, no audio".getBytes(), Map.of()), 415, "file");

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.services.TesseraServer.Reply;
 import java.net.http.HttpRequest;
+import dev.tessera.retrieval.document.DocumentParser;
+import dev.tessera.tokenizers.audio.AudioDecoder;
+import dev.tessera.tokenizers.image.ImagePreprocessor;
+import dev.tessera.tokenizers.video.VideoFrames;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,6 +127,59 @@ class BadInputTest {
         assertProblem(server.get("/v1/documents/does-not-exist"), 404, null);
         assertProblem(server.delete("/v1/documents/does-not-exist"), 404, null);
         assertProblem(server.get("/v1/jobs/nope"), 404, null);
+    }
+
+    /** Every route that takes an upload, with the fields it needs besides the file. */
+    static final Map<String, Map<String, String>> UPLOAD_ROUTES = Map.of("/v1/documents", Map.of(),
+            "/v1/tokenize/image", Map.of(), "/v1/tokenize/video", Map.of(), "/v1/tokenize/audio", Map.of(),
+            "/v1/search", Map.of("backbone", "descriptor"));
+
+    @Test
+    void aMissingUploadPartIs400NamingItOnEveryRoute() {
+        UPLOAD_ROUTES.forEach((route, fields) -> {
+            Reply r = server.upload(route, "document", "paper.txt", "Lift in a slipstream.".getBytes(), fields);
+            assertProblem(r, 400, "file");
+            assertThat(r.json().get("detail").asString()).as(route)
+                    .isEqualTo("the part 'file' is required; this request has: " + String.join(", ",
+                            java.util.stream.Stream.concat(fields.keySet().stream(), java.util.stream.Stream.of("document"))
+                                    .toList()));
+        });
+    }
+
+    @Test
+    void anEmptyUploadIsTheSame400OnEveryRoute() {
+        UPLOAD_ROUTES.forEach((route, fields) -> {
+            Reply r = server.upload(route, "empty.bin", new byte[0], fields);
+            assertProblem(r, 400, "file");
+            assertThat(r.json().get("detail").asString()).as(route).isEqualTo("the uploaded file is empty");
+        });
+        assertProblem(server.postJson("/v1/tokenize/image", Map.of("image_base64", "")), 400, "image_base64");
+    }
+
+    @Test
+    void aFormFieldOfTheWrongFormIs400NamingIt() {
+        Reply r = server.upload("/v1/tokenize/video", "clip.mp4", new byte[] {1}, Map.of("fps", "fast"));
+        assertProblem(r, 400, "fps");
+    }
+
+    @Test
+    void every415ListsTheContentTypesTheRouteAccepts() {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 1};
+        byte[] text = "just words, no media".getBytes();
+        Map<Reply, List<String>> cases = new java.util.LinkedHashMap<>();
+        cases.put(server.send("POST", "/v1/search", "text/plain", HttpRequest.BodyPublishers.ofString("wing")),
+                List.of("application/json", "multipart/form-data"));
+        cases.put(server.upload("/v1/documents", "picture.png", png, Map.of()), DocumentParser.ACCEPTED);
+        cases.put(server.upload("/v1/tokenize/image", "x.txt", text, Map.of()), ImagePreprocessor.ACCEPTED);
+        cases.put(server.upload("/v1/tokenize/video", "x.txt", text, Map.of()), VideoFrames.ACCEPTED);
+        cases.put(server.upload("/v1/tokenize/audio", "x.txt", text, Map.of()), AudioDecoder.ACCEPTED);
+        cases.forEach((r, accepted) -> {
+            assertProblem(r, 415, null);
+            List<String> listed = new java.util.ArrayList<>();
+            r.json().get("accepted").forEach(t -> listed.add(t.asString()));
+            assertThat(listed).as(r.body()).containsExactlyInAnyOrderElementsOf(accepted);
+            assertThat(r.json().get("detail").asString()).endsWith("; accepted: " + String.join(", ", listed));
+        });
     }
 
     @Test

@@ -125,6 +125,43 @@ class BundledImageModelsApiTest {
     }
 
     @Test
+    void aTokenizeAnswerPostedAsItIsDetokenizesCaptionIncluded() throws Exception {
+        for (String model : List.of("titok-tiny", "textok-tiny")) {
+            Map<String, String> fields = model.equals("textok-tiny")
+                    ? Map.of("model", model, "caption", " Ankle boot ") : Map.of("model", model);
+            Reply answer = server.upload("/v1/tokenize/image", "boot.png", image("00000.png"), fields);
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.json().path("caption").isMissingNode()).as(model).isEqualTo(model.equals("titok-tiny"));
+            HttpResponse<byte[]> png = postForBytes("/v1/detokenize/image", answer.json());
+            assertThat(png.statusCode()).as(model + ": " + new String(png.body())).isEqualTo(200);
+            assertThat(psnr(image("00000.png"), png.body())).as(model).isGreaterThan(13.0);
+        }
+        Reply caption = server.upload("/v1/tokenize/image", "boot.png", image("00000.png"),
+                Map.of("model", "textok-tiny", "caption", " Ankle boot "));
+        assertThat(caption.json().path("caption").asString()).isEqualTo("Ankle boot");
+        Reply batch = server.postJson("/v1/tokenize/image", Map.of("model", "textok-tiny",
+                "images_base64", List.of(b64(image("00000.png")), b64(image("00001.png"))),
+                "captions", List.of("Ankle boot", "Pullover")));
+        assertThat(batch.json().path("captions").toString()).isEqualTo("[\"Ankle boot\",\"Pullover\"]");
+        Reply images = server.postJson("/v1/detokenize/image", batch.json());
+        assertThat(images.status()).as(images.body()).isEqualTo(200);
+        assertThat(images.json().path("images_base64").size()).isEqualTo(2);
+    }
+
+    @Test
+    void aTokenizeAnswerThatDoesNotFitTheModelIs422NamingTheField() throws Exception {
+        JsonNode answer = server.upload("/v1/tokenize/image", "boot.png", image("00000.png"), Map.of()).json();
+        for (String field : List.of("num_tokens", "codebook_size", "image_size")) {
+            var edited = (tools.jackson.databind.node.ObjectNode) answer.deepCopy();
+            edited.put(field, answer.path(field).asInt() * 2);
+            Reply r = server.postJson("/v1/detokenize/image", edited);
+            BadInputTest.assertProblem(r, 422, field);
+            assertThat(r.json().path("detail").asString()).startsWith(field + " is " + answer.path(field).asInt() * 2)
+                    .contains("titok-tiny");
+        }
+    }
+
+    @Test
     void aModelTrainedWithoutCaptionsRefusesOne() throws Exception {
         Reply r = server.upload("/v1/tokenize/image", "boot.png", image("00000.png"),
                 Map.of("model", "titok-tiny", "caption", "Ankle boot"));

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tessera.services.TesseraServer.Reply;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -99,7 +97,7 @@ class DocumentsApiTest {
     }
 
     @Test
-    void bulkNdjsonRunsAsAJobWithProgressAndPerLineErrors() throws Exception {
+    void bulkNdjsonRunsAsAJobWithProgressAndPerLineErrorsAndEndsDoneWithErrors() throws Exception {
         StringBuilder ndjson = new StringBuilder();
         for (int i = 0; i < 40; i++) {
             ndjson.append("{\"id\":\"bulk-").append(i).append("\",\"title\":\"Bulk ").append(i)
@@ -113,21 +111,38 @@ class DocumentsApiTest {
         String job = accepted.json().get("id").asString();
         assertThat(accepted.json().get("total").asInt()).isEqualTo(42);
 
-        JsonNode status = null;
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (Instant.now().isBefore(deadline)) {
-            status = server.get("/v1/jobs/" + job).json();
-            if (!status.get("state").asString().matches("queued|running")) {
-                break;
-            }
-            Thread.sleep(200);
-        }
-        assertThat(status.get("state").asString()).isEqualTo("done");
+        JsonNode status = server.awaitJob(job);
+        assertThat(status.get("state").asString()).as("a job with failed lines does not end plain done")
+                .isEqualTo("done_with_errors");
+        assertThat(status.get("message").asString()).startsWith("2 of 42 documents failed");
         assertThat(status.get("done").asInt()).isEqualTo(40);
         assertThat(status.get("failed").asInt()).isEqualTo(2);
         assertThat(status.get("errors")).extracting(e -> e.get("line").asInt()).containsExactly(41, 42);
         assertThat(status.get("rate_per_s").asDouble()).isPositive();
         assertThat(server.get("/v1/documents/bulk-39").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aMisspeltOrMistypedFieldReadsTheSameInABulkLineAsInASingleDocument() throws Exception {
+        String misspelt = "{\"id\":\"same-1\",\"txt\":\"Ailerons lose effect at high dynamic pressure.\"}";
+        String mistyped = "{\"id\":\"same-2\",\"text\":5}";
+        Reply single = server.postJson("/v1/documents", misspelt);
+        BadInputTest.assertProblem(single, 400, "txt");
+        assertThat(single.json().get("detail").asString()).contains("unknown field 'txt'", "text");
+        Reply singleType = server.postJson("/v1/documents", mistyped);
+        BadInputTest.assertProblem(singleType, 400, "text");
+
+        Reply accepted = server.send("POST", "/v1/documents/bulk", "application/x-ndjson", HttpRequest.BodyPublishers
+                .ofString(misspelt + "\n" + mistyped + "\n{\"_id\":\"same-3\",\"text\":\"A BEIR line keeps its _id.\"}\n"));
+        JsonNode status = server.awaitJob(accepted.json().get("id").asString());
+        assertThat(status.get("errors")).hasSize(2);
+        JsonNode first = status.get("errors").get(0);
+        assertThat(first.get("field").asString()).isEqualTo("txt");
+        assertThat(first.get("message").asString()).isEqualTo(single.json().get("detail").asString());
+        JsonNode second = status.get("errors").get(1);
+        assertThat(second.get("field").asString()).isEqualTo("text");
+        assertThat(second.get("message").asString()).isEqualTo(singleType.json().get("detail").asString());
+        assertThat(server.get("/v1/documents/same-3").status()).isEqualTo(200);
     }
 
     static String search(String query, String mode) {

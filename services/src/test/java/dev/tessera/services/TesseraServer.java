@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -258,18 +259,37 @@ public final class TesseraServer implements AutoCloseable {
         return send("DELETE", path, null, HttpRequest.BodyPublishers.noBody());
     }
 
-    /** A multipart/form-data upload of one file plus optional text fields. */
+    /** A multipart/form-data upload of one file (the part {@code file}) plus optional text fields. */
     public Reply upload(String path, String fileName, byte[] content, Map<String, String> fields) {
+        return upload(path, "file", fileName, content, fields);
+    }
+
+    /** A multipart/form-data upload of one file in the part {@code part}, plus optional text fields. */
+    public Reply upload(String path, String part, String fileName, byte[] content, Map<String, String> fields) {
         String boundary = "tessera-" + UUID.randomUUID();
         List<byte[]> parts = new ArrayList<>();
         fields.forEach((name, value) -> parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
                 + name + "\"\r\n\r\n" + value + "\r\n").getBytes()));
-        parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+        parts.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part + "\"; filename=\"" + fileName
                 + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes());
         parts.add(content);
         parts.add(("\r\n--" + boundary + "--\r\n").getBytes());
         return send("POST", path, "multipart/form-data; boundary=" + boundary,
                 HttpRequest.BodyPublishers.ofByteArrays(parts));
+    }
+
+    /** The status of a bulk job once it has ended (no longer queued or running); fails after two minutes. */
+    public JsonNode awaitJob(String id) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        JsonNode status;
+        do {
+            status = get("/v1/jobs/" + id).json();
+            if (!status.get("state").asString().matches("queued|running")) {
+                return status;
+            }
+            Thread.sleep(100);
+        } while (Instant.now().isBefore(deadline));
+        throw new AssertionError("job " + id + " did not finish: " + status);
     }
 
     /** Indexes a document and fails the test unless it is acknowledged with 201. */

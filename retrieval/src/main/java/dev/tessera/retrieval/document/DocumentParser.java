@@ -22,6 +22,10 @@ import org.jsoup.select.NodeVisitor;
  */
 public final class DocumentParser {
 
+    /** The types {@link #parse} reads (detected from the bytes, not taken from the client). */
+    public static final java.util.List<String> ACCEPTED = java.util.List.of("text/plain", "text/markdown", "text/html",
+            "application/pdf");
+
     private final Tika tika = new Tika();
 
     public ParsedDocument parse(byte[] content, String fileName) {

@@ -8,8 +8,7 @@ public class UnsupportedDocumentTypeException extends InvalidRequestException {
     private final String mediaType;
 
     public UnsupportedDocumentTypeException(String mediaType) {
-        super("file", "unsupported document type " + mediaType
-                + "; supported: text/plain, text/markdown, text/html, application/pdf");
+        super("file", "unsupported document type " + mediaType); // the types read: DocumentParser.ACCEPTED
         this.mediaType = mediaType;
     }
 

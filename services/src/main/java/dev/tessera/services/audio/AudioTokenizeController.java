@@ -2,6 +2,7 @@ package dev.tessera.services.audio;
 
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.services.config.TesseraProperties;
+import dev.tessera.services.web.MismatchedFieldException;
 import dev.tessera.tokenizers.audio.AudioDecoder;
 import dev.tessera.tokenizers.audio.Wav;
 import dev.tessera.tokenizers.audio.encodec.EncodecModel;
@@ -42,8 +43,21 @@ public class AudioTokenizeController {
     public record AudioTokens(String model, int sampleRate, double frameRate, int numCodebooks, double bandwidthKbps,
                               int codebookSize, int frames, long durationMs, int[][] codebooks) {}
 
+    /**
+     * The codes and, optionally, the rest of the tokenize answer they came in, so that answer posts back
+     * as it is: its description of the codes is checked against the model and the codes, and
+     * {@code duration_ms} trims the WAV to the original length.
+     */
     @Schema(name = "AudioDetokenizeRequest")
-    public record DetokenizeRequest(String model, int[][] codebooks) {}
+    public record DetokenizeRequest(String model, int[][] codebooks,
+            @Schema(description = "optional: must be the model's") Integer sampleRate,
+            @Schema(description = "optional: must be the model's") Double frameRate,
+            @Schema(description = "optional: must be the number of lists in codebooks") Integer numCodebooks,
+            @Schema(description = "optional: must be the bandwidth of that many codebooks") Double bandwidthKbps,
+            @Schema(description = "optional: must be the model's") Integer codebookSize,
+            @Schema(description = "optional: must be the length of the lists") Integer frames,
+            @Schema(description = "optional: the original length; the WAV is trimmed to it (within the last frame)")
+            Long durationMs) {}
 
     private final AudioModels models;
     private final TesseraProperties.Audio settings;
@@ -123,6 +137,7 @@ public class AudioTokenizeController {
                 }
             }
         }
+        int samples = samples(body, codec, m.name(), codes.length, frames);
         double seconds = frames / codec.frameRate();
         if (seconds * 1000 > settings.maxDuration().toMillis()) {
             throw new dev.tessera.services.web.PayloadTooLargeException(frames + " frames make " + seconds
@@ -135,7 +150,40 @@ public class AudioTokenizeController {
         }
         timer("detokenize", m.name()).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("audio/wav"))
-                .body(Wav.pcm16(wave, codec.sampleRate()));
+                .body(Wav.pcm16(samples < wave.length ? java.util.Arrays.copyOf(wave, samples) : wave, codec.sampleRate()));
+    }
+
+    /**
+     * Checks what the request says about the codes (the tokenize answer's fields) and returns how many
+     * samples to keep: all {@code frames × hop}, or the original length when {@code duration_ms} is given.
+     */
+    private static int samples(DetokenizeRequest body, EncodecModel codec, String name, int nq, int frames) {
+        String model = "model " + name;
+        MismatchedFieldException.requireMatch("sample_rate", body.sampleRate(), codec.sampleRate(),
+                model + " works at " + codec.sampleRate() + " Hz");
+        MismatchedFieldException.requireMatch("frame_rate", body.frameRate(), codec.frameRate(),
+                model + " makes " + codec.frameRate() + " frames/s");
+        MismatchedFieldException.requireMatch("codebook_size", body.codebookSize(), codec.codebookSize(),
+                model + " has codebooks of " + codec.codebookSize());
+        MismatchedFieldException.requireMatch("num_codebooks", body.numCodebooks(), nq,
+                "codebooks holds " + nq + " lists");
+        MismatchedFieldException.requireMatch("bandwidth_kbps", body.bandwidthKbps(), bandwidth(codec, nq),
+                nq + " codebooks of " + model + " make " + bandwidth(codec, nq) + " kbps");
+        MismatchedFieldException.requireMatch("frames", body.frames(), frames, "the codebooks hold " + frames);
+        int all = frames * codec.hopLength();
+        if (body.durationMs() == null) {
+            return all;
+        }
+        // The encoder made ceil(samples / hop) frames, so the original length lies within the last one.
+        long wanted = Math.round(body.durationMs() * codec.sampleRate() / 1000.0);
+        long shortest = (long) (frames - 1) * codec.hopLength() + 1;
+        long shortestMs = (long) Math.floor(shortest * 1000.0 / codec.sampleRate());
+        long longestMs = (long) Math.ceil(all * 1000.0 / codec.sampleRate());
+        if (body.durationMs() < shortestMs || body.durationMs() > longestMs) {
+            throw new MismatchedFieldException("duration_ms", "duration_ms is " + body.durationMs() + ", but "
+                    + frames + " frames hold " + shortestMs + " to " + longestMs + " ms");
+        }
+        return (int) Math.max(1, Math.min(all, wanted));
     }
 
     private static int codebooks(EncodecModel codec, Double bandwidthKbps, Integer numCodebooks) {

@@ -9,6 +9,7 @@ import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -126,6 +127,8 @@ public class OpenApiConfiguration {
                 .addProperty("detail", new StringSchema().example("k must be between 1 and 1000"))
                 .addProperty("instance", new StringSchema().format("uri-reference").example("/v1/search"))
                 .addProperty("field", new StringSchema().description("the request field at fault, for client errors")
-                        .example("k"));
+                        .example("k"))
+                .addProperty("accepted", new ArraySchema().items(new StringSchema())
+                        .description("415 only: the content types the endpoint reads").example(List.of("application/json")));
     }
 }

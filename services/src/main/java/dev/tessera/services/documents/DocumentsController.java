@@ -10,6 +10,7 @@ import dev.tessera.retrieval.index.StoredDocument;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import dev.tessera.services.jobs.BulkIngestJobs;
 import dev.tessera.services.jobs.JobStatus;
+import dev.tessera.services.web.UploadedFile;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -40,8 +41,6 @@ import tools.jackson.databind.ObjectMapper;
 @RestController
 @Tag(name = "documents")
 public class DocumentsController {
-
-    public record NewDocument(String id, String title, String text, Map<String, Object> metadata) {}
 
     public record Created(String id, int chunks) {}
 
@@ -75,7 +74,7 @@ public class DocumentsController {
     @PostMapping(path = "/v1/documents", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ApiResponse(responseCode = "201", description = "Indexed and durable; Location: /v1/documents/{id}")
     public ResponseEntity<Created> create(@RequestBody NewDocument body) {
-        return created(ingestor.ingest(new Document(body.id(), body.title(), body.text(), body.metadata())));
+        return created(ingestor.ingest(body.toDocument()));
     }
 
     @PostMapping(path = "/v1/documents", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -85,7 +84,7 @@ public class DocumentsController {
                                           @RequestPart(name = "title", required = false) String title,
                                           @RequestPart(name = "metadata", required = false) String metadata)
             throws IOException {
-        ParsedDocument parsed = parser.parse(file.getBytes(), file.getOriginalFilename());
+        ParsedDocument parsed = parser.parse(UploadedFile.bytes(file), file.getOriginalFilename());
         Map<String, Object> meta = metadata == null || metadata.isBlank() ? Map.of() : parseMetadata(metadata);
         String docTitle = title != null && !title.isBlank() ? title : parsed.title();
         if (docTitle.isBlank() && file.getOriginalFilename() != null) {

@@ -2,6 +2,8 @@ package dev.tessera.services.images;
 
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.services.config.TesseraProperties;
+import dev.tessera.services.web.MismatchedFieldException;
+import dev.tessera.services.web.UploadedFile;
 import dev.tessera.tokenizers.image.ImagePreprocessor;
 import dev.tessera.tokenizers.image.ImageTokenizer;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -36,18 +38,34 @@ public class ImageTokenizeController {
     public record TokenizeRequest(String model, String imageBase64, List<String> imagesBase64, String caption,
                                   List<String> captions) {}
 
-    public record Tokenized(String model, int[] tokens, int numTokens, int codebookSize, int imageSize) {}
+    /**
+     * The caption(s) the tokens were made with are echoed, so that the answer posted as it is to
+     * {@code /v1/detokenize/image} is a complete request.
+     */
+    public record Tokenized(String model, int[] tokens, int numTokens, int codebookSize, int imageSize,
+                            String caption) {}
 
-    public record TokenizedBatch(String model, int[][] tokens, int numTokens, int codebookSize, int imageSize) {}
+    public record TokenizedBatch(String model, int[][] tokens, int numTokens, int codebookSize, int imageSize,
+                                 String caption, List<String> captions) {}
 
-    /** {@code tokens} is one list of ids, or a list of lists for a batch. */
+    /**
+     * {@code tokens} is one list of ids, or a list of lists for a batch. A tokenize answer is a valid
+     * request as it is: its {@code num_tokens}, {@code codebook_size} and {@code image_size} are
+     * checked against the model instead of being refused as unknown fields.
+     */
     public record DetokenizeRequest(String model,
             @Schema(oneOf = {int[].class, int[][].class}, description = "one list of ids, or a list of lists")
             Object tokens,
             @Schema(description = "the caption the image was tokenized with; required by caption-conditioned models")
             String caption,
             @Schema(description = "one caption per token list (instead of caption)")
-            List<String> captions) {}
+            List<String> captions,
+            @Schema(description = "optional, as the tokenize answer gives it: must be the model's")
+            Integer numTokens,
+            @Schema(description = "optional, as the tokenize answer gives it: must be the model's")
+            Integer codebookSize,
+            @Schema(description = "optional, as the tokenize answer gives it: must be the model's")
+            Integer imageSize) {}
 
     /** Longest caption accepted, in characters (the text model reads its first few dozen tokens anyway). */
     static final int MAX_CAPTION_CHARS = 2000;
@@ -86,7 +104,7 @@ public class ImageTokenizeController {
             throws IOException {
         List<byte[]> images = new ArrayList<>();
         for (MultipartFile f : files) {
-            images.add(f.getBytes());
+            images.add(UploadedFile.bytes(f));
         }
         return tokenize(model, images, caption, images.size() > 1);
     }
@@ -128,12 +146,15 @@ public class ImageTokenizeController {
         synchronized (tokenizer) {
             tokens = tokenizer.tokenize(inputs, perImage);
         }
+        // Echoed as given (one for all, or one each), stripped as the model read them.
+        String caption = captions != null && captions.size() == 1 ? captions.getFirst().strip() : null;
+        List<String> each = captions != null && captions.size() > 1 ? captions.stream().map(String::strip).toList() : null;
         if (!batch) {
             return new Tokenized(tokenizer.name(), tokens[0], tokenizer.numTokens(), tokenizer.codebookSize(),
-                    tokenizer.imageSize());
+                    tokenizer.imageSize(), caption);
         }
         return new TokenizedBatch(tokenizer.name(), tokens, tokenizer.numTokens(), tokenizer.codebookSize(),
-                tokenizer.imageSize());
+                tokenizer.imageSize(), caption, each);
     }
 
     @PostMapping(path = "/v1/detokenize/image", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -149,6 +170,13 @@ public class ImageTokenizeController {
             throw new InvalidRequestException("tokens", "tokens are required");
         }
         ImageTokenizer tokenizer = models.get(body.model());
+        String model = "model " + tokenizer.name();
+        MismatchedFieldException.requireMatch("num_tokens", body.numTokens(), tokenizer.numTokens(),
+                model + " makes " + tokenizer.numTokens() + " tokens per image");
+        MismatchedFieldException.requireMatch("codebook_size", body.codebookSize(), tokenizer.codebookSize(),
+                model + " has a codebook of " + tokenizer.codebookSize());
+        MismatchedFieldException.requireMatch("image_size", body.imageSize(), tokenizer.imageSize(),
+                model + " makes images of " + tokenizer.imageSize() + " px");
         boolean batch = body.tokens() instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof List<?>;
         List<int[]> lists = batch ? toLists(body.tokens()) : List.of(toIds(body.tokens(), "tokens"));
         if (lists.size() > maxBatch) {
@@ -254,10 +282,15 @@ public class ImageTokenizeController {
         if (text.startsWith("data:") && text.contains(",")) {
             text = text.substring(text.indexOf(',') + 1); // a data: URL as browsers produce it
         }
+        byte[] bytes;
         try {
-            return Base64.getDecoder().decode(text.replaceAll("\\s", ""));
+            bytes = Base64.getDecoder().decode(text.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(field, field + " is not valid base64");
         }
+        if (bytes.length == 0) {   // as an empty multipart upload: 400 naming the field
+            throw new InvalidRequestException(field, field + " is empty");
+        }
+        return bytes;
     }
 }

@@ -5,6 +5,8 @@ import dev.tessera.retrieval.document.Document;
 import dev.tessera.retrieval.index.IndexWriteException;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import dev.tessera.services.config.TesseraProperties;
+import dev.tessera.services.documents.NewDocument;
+import dev.tessera.services.web.JsonFault;
 import dev.tessera.services.web.PayloadTooLargeException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Bulk NDJSON ingest. The upload is spooled to disk first (so the client gets its 202 as soon as
@@ -227,7 +231,7 @@ public class BulkIngestJobs implements AutoCloseable {
                 }
                 flush(job, batch, batchLines, lineErrors, lineNo);
             }
-            job.finish(IngestJob.DONE, null, store::save);
+            job.complete(store::save);
             store.deleteSpool(job.id());
         } catch (Stopping e) {
             job.finish(IngestJob.INTERRUPTED, interruption(job, "the service was shut down during this job"), store::save);
@@ -266,29 +270,30 @@ public class BulkIngestJobs implements AutoCloseable {
                 .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(line, 0, length)).toString();
     }
 
+    /**
+     * A line is read as the body of {@code POST /v1/documents} is, by the same strict mapper, so a
+     * misspelt or mistyped field fails its line with the single route's words; only BEIR's {@code _id}
+     * is taken in place of {@code id}.
+     */
     private Document parse(String line) {
+        JsonNode node;
         try {
-            Map<?, ?> raw = json.readValue(line, Map.class);
-            if (raw == null) { // the line "null"
-                throw new InvalidRequestException("line", "not a JSON object");
-            }
-            Object text = raw.get("text");
-            Object meta = raw.get("metadata");
-            if (meta != null && !(meta instanceof Map)) {
-                throw new InvalidRequestException("metadata", "metadata must be a JSON object");
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> metadata = (Map<String, Object>) meta;
-            return new Document(str(raw.get("id"), raw.get("_id")), str(raw.get("title"), null),
-                    text instanceof String s ? s : "", metadata);
+            node = json.readTree(line);
         } catch (JacksonException e) {
             throw new InvalidRequestException("line", "not a JSON object: " + e.getOriginalMessage());
         }
-    }
-
-    private static String str(Object value, Object fallback) {
-        Object v = value != null ? value : fallback;
-        return v == null ? null : v.toString();
+        if (!(node instanceof ObjectNode document)) {
+            throw new InvalidRequestException("line", "not a JSON object");
+        }
+        if (document.has("_id") && !document.has("id")) {
+            document.set("id", document.remove("_id"));
+        }
+        try {
+            return json.treeToValue(document, NewDocument.class).toDocument();
+        } catch (JacksonException e) {
+            JsonFault fault = JsonFault.of(e);
+            throw new InvalidRequestException(fault.field() == null ? "line" : fault.field(), fault.detail());
+        }
     }
 
     /**

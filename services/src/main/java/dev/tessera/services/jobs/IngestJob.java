@@ -15,6 +15,8 @@ final class IngestJob {
     static final String QUEUED = "queued";
     static final String RUNNING = "running";
     static final String DONE = "done";
+    /** Read to the end, but some lines failed: a client that checks only for {@code done} does not miss them. */
+    static final String DONE_WITH_ERRORS = "done_with_errors";
     static final String FAILED = "failed";
     static final String INTERRUPTED = "interrupted";
 
@@ -126,7 +128,18 @@ final class IngestJob {
         errors.addAll(kept);
     }
 
-    /** Ends the job as {@code done}, {@code failed} or {@code interrupted}. */
+    /** Ends a job that reached the end of its upload: {@code done}, or {@code done_with_errors} when a line failed. */
+    synchronized void complete(Consumer<JobStore.Saved> persist) {
+        if (failed == 0) {
+            finish(DONE, null, persist);
+        } else {
+            finish(DONE_WITH_ERRORS, failed + " of " + total + " documents failed and were not stored; "
+                    + (failed > errors.size() ? "the first " + errors.size() + " are" : "each is")
+                    + " listed in errors with its line and reason", persist);
+        }
+    }
+
+    /** Ends the job as {@code done}, {@code done_with_errors}, {@code failed} or {@code interrupted}. */
     synchronized void finish(String finalState, String why, Consumer<JobStore.Saved> persist) {
         if (finalState.equals(FAILED) && why != null) {
             errors.add(new JobStatus.JobError(0, null, why));
@@ -157,7 +170,7 @@ final class IngestJob {
                 : ((runEndNanos != 0 ? runEndNanos : System.nanoTime()) - runStartNanos) / 1e9;
         long processed = done + failed;
         double rate = seconds > 0 ? (processed - processedAtRunStart) / seconds : 0;
-        Double eta = state.equals(DONE) || state.equals(FAILED) ? Double.valueOf(0)
+        Double eta = state.equals(DONE) || state.equals(DONE_WITH_ERRORS) || state.equals(FAILED) ? Double.valueOf(0)
                 : active && rate > 0 ? (total - processed) / rate : null;
         return new JobStatus(id, state, total, done, failed, Math.round(rate * 100) / 100.0,
                 eta == null ? null : Math.round(eta * 10) / 10.0, message, List.copyOf(errors));

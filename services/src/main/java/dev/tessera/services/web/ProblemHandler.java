@@ -2,6 +2,7 @@ package dev.tessera.services.web;
 
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.context.crag.SummarizerException;
+import dev.tessera.retrieval.document.DocumentParser;
 import dev.tessera.retrieval.document.UnsupportedDocumentTypeException;
 import dev.tessera.retrieval.index.IndexUnavailableException;
 import dev.tessera.retrieval.index.IndexWriteException;
@@ -13,29 +14,40 @@ import dev.tessera.services.images.InvalidTokensException;
 import dev.tessera.services.images.UnknownImageModelException;
 import dev.tessera.services.jobs.BulkIngestJobs;
 import dev.tessera.services.jobs.JobsController;
+import dev.tessera.tokenizers.audio.AudioDecoder;
+import dev.tessera.tokenizers.image.ImagePreprocessor;
 import dev.tessera.tokenizers.image.ImageTooLargeException;
 import dev.tessera.tokenizers.image.InvalidImageException;
 import dev.tessera.services.video.UnknownVideoModelException;
 import dev.tessera.tokenizers.video.InvalidVideoException;
+import dev.tessera.tokenizers.video.VideoFrames;
 import dev.tessera.tokenizers.video.VideoTooLongException;
-import java.util.stream.Collectors;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.InputCoercionException;
-import tools.jackson.core.exc.StreamReadException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Every error is RFC 9457 problem+json; client errors name the field at fault in {@code field}.
@@ -59,7 +71,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(UnsupportedDocumentTypeException.class)
     ProblemDetail unsupported(UnsupportedDocumentTypeException e) {
-        return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported document type", e.getMessage(), e.field());
+        return unsupportedType("Unsupported document type", e.getMessage(), e.field(), DocumentParser.ACCEPTED);
     }
 
     @ExceptionHandler(InvalidRequestException.class)
@@ -132,7 +144,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidVideoException.class)
     ProblemDetail invalidVideo(InvalidVideoException e) {
         return e.unsupported()
-                ? problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported video", e.getMessage(), "file")
+                ? unsupportedType("Unsupported video", e.getMessage(), "file", VideoFrames.ACCEPTED)
                 : problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unreadable video", e.getMessage(), "file");
     }
 
@@ -149,7 +161,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(dev.tessera.tokenizers.audio.InvalidAudioException.class)
     ProblemDetail invalidAudio(dev.tessera.tokenizers.audio.InvalidAudioException e) {
         return e.unsupported()
-                ? problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported audio", e.getMessage(), "file")
+                ? unsupportedType("Unsupported audio", e.getMessage(), "file", AudioDecoder.ACCEPTED)
                 : problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unreadable audio", e.getMessage(), "file");
     }
 
@@ -171,7 +183,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidImageException.class)
     ProblemDetail invalidImage(InvalidImageException e) {
         return e.unsupported()
-                ? problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported image", e.getMessage(), "file")
+                ? unsupportedType("Unsupported image", e.getMessage(), "file", ImagePreprocessor.ACCEPTED)
                 : problem(HttpStatus.UNPROCESSABLE_CONTENT, "Corrupt image", e.getMessage(), "file");
     }
 
@@ -188,6 +200,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidTokensException.class)
     ProblemDetail invalidTokens(InvalidTokensException e) {
         return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid tokens", e.getMessage(), "tokens");
+    }
+
+    @ExceptionHandler(MismatchedFieldException.class)
+    ProblemDetail mismatched(MismatchedFieldException e) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Inconsistent request", e.getMessage(), e.field());
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)
@@ -217,26 +234,75 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(tooLarge));
         }
         JacksonException json = causedBy(ex, JacksonException.class);
-        String field = "body";
-        String detail = "the request body is missing or is not valid JSON";
-        String path = json == null || json.getPath().isEmpty() ? null : json.getPath().stream()
-                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-        if (json instanceof InputCoercionException && path != null) {
-            field = path; // a well-formed number too large for the field, e.g. k = 99999999999
-            detail = "'" + field + "' is out of range for its type";
-        } else if (json instanceof StreamReadException) {
-            detail = "malformed JSON: " + json.getOriginalMessage();
-        } else if (path != null) {
-            field = path;
-            detail = json instanceof UnrecognizedPropertyException unknown
-                    ? "unknown field '" + field + "'; known fields: " + unknown.getKnownPropertyIds().stream()
-                            .map(String::valueOf).sorted().collect(Collectors.joining(", "))
-                    : "'" + field + "' has the wrong type or form";
-        } else if (json != null) {
-            detail = "the request body does not have the expected form: " + json.getOriginalMessage();
+        JsonFault fault = json == null ? new JsonFault(null, "the request body is missing or is not valid JSON")
+                : JsonFault.of(json);
+        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Invalid request", fault.detail(),
+                fault.field() == null ? "body" : fault.field()));
+    }
+
+    /** A required multipart part is missing, e.g. {@code -F document=@paper.pdf} where {@code file} is meant. */
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestPart(MissingServletRequestPartException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return missing(ex, "part", ex.getRequestPartName(), headers, status, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return missing(ex, "field", ex.getParameterName(), headers, status, request);
+    }
+
+    private ResponseEntity<Object> missing(Exception ex, String what, String name, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        List<String> sent = partNames(request);
+        String detail = "the " + what + " '" + name + "' is required"
+                + (sent.isEmpty() ? "" : "; this request has: " + String.join(", ", sent));
+        return handleExceptionInternal(ex, problem(HttpStatus.BAD_REQUEST, "Invalid request", detail, name), headers,
+                status, request);
+    }
+
+    /** The names of a multipart request's parts, so a misnamed one is visible next to the missing one. */
+    private static List<String> partNames(WebRequest request) {
+        HttpServletRequest http = request instanceof ServletWebRequest servlet ? servlet.getRequest() : null;
+        if (http == null || http.getContentType() == null || !http.getContentType().startsWith("multipart/")) {
+            return List.of();
         }
-        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Invalid request", detail, field));
+        try {
+            return http.getParts().stream().map(Part::getName).distinct().toList();
+        } catch (IOException | ServletException | RuntimeException unreadable) {
+            return List.of();
+        }
+    }
+
+    /** A form field or query parameter of the wrong form, e.g. {@code -F fps=fast}. */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
+        return handleExceptionInternal(ex, problem(HttpStatus.BAD_REQUEST, "Invalid request",
+                "'" + name + "' has the wrong type or form", name), headers, status, request);
+    }
+
+    /** A Content-Type the route does not take: the answer lists those it does. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String sent = ex.getContentType() == null ? "no Content-Type" : "Content-Type '" + ex.getContentType() + "'";
+        List<String> accepted = ex.getSupportedMediaTypes().stream().map(MediaType::toString).toList();
+        return handleExceptionInternal(ex, unsupportedType("Unsupported media type", sent + " is not accepted here",
+                null, accepted), headers, status, request);
+    }
+
+    /**
+     * Every 415: the detail and the {@code accepted} member list the content types the route reads, so a
+     * client learns what to send instead.
+     */
+    static ProblemDetail unsupportedType(String title, String detail, String field, List<String> accepted) {
+        ProblemDetail p = problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, title,
+                detail + "; accepted: " + String.join(", ", accepted), field);
+        p.setProperty("accepted", accepted);
+        return p;
     }
 
     private static <T extends Throwable> T causedBy(Throwable e, Class<T> type) {

@@ -95,8 +95,8 @@ class BulkIngestIndexFailureTest {
         JobStatus submitted = jobs.submit(new ByteArrayInputStream(body.toString().getBytes(StandardCharsets.UTF_8)));
         JobStatus end = BulkJobRecoveryTest.awaitEnd(jobs, submitted.id());
 
-        assertThat(end.state()).isEqualTo("done");
-        assertThat(end.message()).isNull();
+        assertThat(end.state()).isEqualTo("done_with_errors");
+        assertThat(end.message()).startsWith("5 of 45 documents failed");
         assertThat(end.total()).isEqualTo(45);
         assertThat(end.done()).isEqualTo(40);
         assertThat(end.failed()).isEqualTo(5);

@@ -25,6 +25,10 @@ public final class AudioDecoder {
 
     private AudioDecoder() {}
 
+    /** The usual media types of the formats read (the bundled FFmpeg reads more, the sound of videos included). */
+    public static final java.util.List<String> ACCEPTED = java.util.List.of("audio/wav", "audio/flac", "audio/mpeg",
+            "audio/ogg", "audio/mp4", "video/mp4", "video/webm");
+
     /** Receives decoded mono samples in order; the array is the callee's to keep. */
     @FunctionalInterface
     public interface Sink {
@@ -113,7 +117,7 @@ public final class AudioDecoder {
                 String container = ContainerSignature.name(head);
                 throw new InvalidAudioException(container != null
                         ? "the " + container + " file is corrupt or truncated (FFmpeg cannot open it)"
-                        : "not an audio format FFmpeg reads (WAV, FLAC, MP3, Ogg Vorbis/Opus, M4A, or a video with sound)",
+                        : "not an audio format FFmpeg reads",
                         container == null, e);
             }
             if (grabber.getAudioStream() < 0) {

@@ -18,6 +18,9 @@ import javax.imageio.stream.ImageInputStream;
  */
 public final class ImagePreprocessor {
 
+    /** The formats {@link #decode} reads. */
+    public static final java.util.List<String> ACCEPTED = java.util.List.of("image/png", "image/jpeg", "image/webp");
+
     private final long maxPixels;
 
     /** @param maxPixels largest width × height accepted, checked from the header before decoding */
@@ -32,7 +35,7 @@ public final class ImagePreprocessor {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new InvalidImageException("not an image in a supported format (PNG, JPEG, WebP)", true);
+                throw new InvalidImageException("not an image in a format Tessera reads", true);
             }
             ImageReader reader = readers.next();
             try {

@@ -29,6 +29,10 @@ public final class VideoFrames {
 
     private VideoFrames() {}
 
+    /** The usual media types of the formats read (the bundled FFmpeg reads more); a still image is a one-frame video. */
+    public static final List<String> ACCEPTED = List.of("video/mp4", "video/webm", "video/x-matroska",
+            "video/quicktime", "video/x-msvideo", "image/gif", "image/png", "image/jpeg");
+
     /**
      * @param fps          frames per second to sample (&gt; 0)
      * @param maxFrames    most frames to keep; sampling stops there
@@ -84,7 +88,7 @@ public final class VideoFrames {
                 String container = ContainerSignature.name(video);
                 throw new InvalidVideoException(container != null
                         ? "the " + container + " file is corrupt or truncated (FFmpeg cannot open it)"
-                        : "not a video format FFmpeg reads (MP4, WebM, MKV, AVI, MOV, GIF, ...)", container == null, e);
+                        : "not a video format FFmpeg reads", container == null, e);
             }
             if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
                 throw new InvalidVideoException(grabber.getAudioChannels() > 0
