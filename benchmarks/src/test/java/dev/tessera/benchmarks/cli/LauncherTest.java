@@ -66,6 +66,14 @@ class LauncherTest {
         return builder.start();
     }
 
+    /** Starts {@code ./tessera command} twice, the second 0.3 s after the first; both must succeed. Their outputs. */
+    private static List<String> runTogether(Path root, String command) throws Exception {
+        Process first = start(root, command);
+        Thread.sleep(300);
+        Process second = start(root, command);
+        return List.of(finish(first), finish(second));
+    }
+
     private static String finish(Process p) throws Exception {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -90,31 +98,23 @@ class LauncherTest {
     @Test
     void twoBuildsStartedTogetherRunMavenOnceAndTheSecondWaitsForIt(@TempDir Path dir) throws Exception {
         Path root = checkout(dir);
-        Process first = start(root, "build");
-        Thread.sleep(300);
-        Process second = start(root, "build");
-        String a = finish(first);
-        String b = finish(second);
+        List<String> outputs = runTogether(root, "build");
         List<long[]> runs = mavenRuns(root);
         assertThat(runs).as("Maven runs").hasSize(1);
         assertThat(runs.get(0)[1]).as("the run ended").isPositive();
-        assertThat(a + b).contains("another ./tessera command is building");
+        assertThat(String.join("", outputs)).contains("another ./tessera command is building");
     }
 
     @Test
     void testRunsWaitForEachOtherAndListTheSkippedClasses(@TempDir Path dir) throws Exception {
         Path root = checkout(dir);
-        Process first = start(root, "test");
-        Thread.sleep(300);
-        Process second = start(root, "test");
-        String a = finish(first);
-        String b = finish(second);
+        List<String> outputs = runTogether(root, "test");
         List<long[]> runs = mavenRuns(root);
         assertThat(runs).hasSize(2);
         long[] earlier = runs.get(0);
         long[] later = runs.get(1);
         assertThat(later[0]).as("the second Maven starts after the first has ended").isGreaterThanOrEqualTo(earlier[1]);
-        for (String out : List.of(a, b)) {
+        for (String out : outputs) {
             assertThat(out).contains("tessera: skipped tests, one line per class:")
                     .contains("dev.tessera.FakeTest: 1 skipped: Docker is not available");
         }

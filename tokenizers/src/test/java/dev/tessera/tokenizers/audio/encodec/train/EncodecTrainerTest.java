@@ -9,6 +9,7 @@ import dev.tessera.tokenizers.audio.encodec.EncodecConfig;
 import dev.tessera.tokenizers.audio.encodec.EncodecGraph;
 import dev.tessera.tokenizers.audio.encodec.EncodecModel;
 import dev.tessera.tokenizers.nn.train.StepGuard;
+import dev.tessera.tokenizers.nn.train.TrainingRuns;
 import dev.tessera.tokenizers.weights.SafetensorsFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -177,26 +178,17 @@ class EncodecTrainerTest {
     @Test
     void oneSeedGivesBitIdenticalLossesAndWeights() {
         float[] batch = tones(4, LENGTH);
-        List<List<Integer>> runs = new ArrayList<>();
-        List<Map<String, float[]>> states = new ArrayList<>();
-        for (int run = 0; run < 2; run++) {
+        TrainingRuns.assertRepeatable(() -> {
             try (EncodecTrainer trainer = EncodecTrainer.create(tinyConfig(), EncodecTrainer.Hyper.defaults(5e-3f, 11),
                     Device.cpu())) {
-                List<Integer> bits = new ArrayList<>();
+                TrainingRuns.Steps steps = new TrainingRuns.Steps();
                 for (int i = 0; i < 30; i++) {
                     EncodecTrainer.StepLoss loss = trainer.step(batch, 4, i % 2 == 0 ? 4 : 2);
-                    bits.add(Float.floatToRawIntBits(loss.total()));
-                    bits.add(Float.floatToRawIntBits(loss.verdict().gradientNorm()));
-                    bits.add(loss.deadCodesReplaced());
+                    steps.add(loss.total(), loss.verdict(), loss.deadCodesReplaced());
                 }
-                runs.add(bits);
-                states.add(trainer.fullState());
+                return steps.then(trainer.fullState());
             }
-        }
-        assertThat(runs.get(1)).isEqualTo(runs.get(0));
-        assertThat(states.get(1).keySet()).isEqualTo(states.get(0).keySet());
-        states.get(0).forEach((name, values) ->
-                assertThat(Arrays.equals(states.get(1).get(name), values)).as(name).isTrue());
+        });
     }
 
     /**
@@ -225,7 +217,7 @@ class EncodecTrainerTest {
             assertThat(refused.verdict().accepted()).isFalse();
             assertThat(refused.verdict().refused()).startsWith("loss is ");
             assertThat(trainer.step()).as("the batch's step number is used up").isEqualTo(4);
-            assertUnchanged(before, trainer.fullState());
+            TrainingRuns.assertBitIdentical(before, trainer.fullState());
 
             EncodecTrainer.StepLoss next = trainer.step(good, 4, 4);
             assertThat(next.verdict().accepted()).isTrue();
@@ -238,13 +230,8 @@ class EncodecTrainerTest {
             assertThatThrownBy(() -> trainer.step(bad, 4, 4)).isInstanceOf(StepGuard.Diverged.class)
                     .hasMessageContaining("stopped at step 8: 3 steps in a row were refused")
                     .hasMessageContaining("the weights are those of step 5");
-            assertUnchanged(last, trainer.fullState());
+            TrainingRuns.assertBitIdentical(last, trainer.fullState());
         }
-    }
-
-    private static void assertUnchanged(Map<String, float[]> before, Map<String, float[]> after) {
-        assertThat(after.keySet()).isEqualTo(before.keySet());
-        before.forEach((name, values) -> assertThat(Arrays.equals(after.get(name), values)).as(name).isTrue());
     }
 
     @Test

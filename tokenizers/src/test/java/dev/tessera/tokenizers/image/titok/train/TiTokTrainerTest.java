@@ -6,6 +6,7 @@ import ai.djl.Device;
 import dev.tessera.tokenizers.image.ImagePreprocessor;
 import dev.tessera.tokenizers.image.titok.TiTokConfig;
 import dev.tessera.tokenizers.image.titok.TiTokTokenizer;
+import dev.tessera.tokenizers.nn.train.TrainingRuns;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -104,24 +104,18 @@ class TiTokTrainerTest {
     void oneSeedGivesBitIdenticalLossesAndWeights() throws Exception {
         ImagePreprocessor pre = new ImagePreprocessor(Long.MAX_VALUE);
         float[] batch = batchOf(images().stream().map(i -> pre.toModelInput(i, SIZE)).toList());
-        List<List<Integer>> runs = new ArrayList<>();
-        List<Map<String, float[]>> states = new ArrayList<>();
-        for (int run = 0; run < 2; run++) {
+        TrainingRuns.assertRepeatable(() -> {
             try (TiTokTrainer trainer = TiTokTrainer.create(tinyConfig(), TiTokTrainer.Hyper.defaults(2e-3f, 5, 9), Device.cpu())) {
-                List<Integer> bits = new ArrayList<>();
+                TrainingRuns.Steps steps = new TrainingRuns.Steps();
                 for (int i = 0; i < 15; i++) {
                     TiTokTrainer.StepLoss loss = trainer.step(batch, 8);
-                    bits.add(Float.floatToRawIntBits(loss.total()));
-                    bits.add(Float.floatToRawIntBits(loss.verdict().gradientNorm()));
-                    bits.add(loss.deadCodesReplaced());
+                    steps.add(loss.total(), loss.verdict(), loss.deadCodesReplaced());
                 }
-                runs.add(bits);
-                states.add(trainer.fullState());
+                return steps.then(trainer.fullState());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        }
-        assertThat(runs.get(1)).isEqualTo(runs.get(0));
-        states.get(0).forEach((name, values) ->
-                assertThat(Arrays.equals(states.get(1).get(name), values)).as(name).isTrue());
+        });
     }
 
     /**
@@ -141,8 +135,7 @@ class TiTokTrainerTest {
             TiTokTrainer.StepLoss refused = trainer.step(bad, 8);
             assertThat(refused.verdict().accepted()).isFalse();
             assertThat(refused.verdict().refused()).isEqualTo("loss is NaN");
-            Map<String, float[]> after = trainer.fullState();
-            before.forEach((name, values) -> assertThat(Arrays.equals(after.get(name), values)).as(name).isTrue());
+            TrainingRuns.assertBitIdentical(before, trainer.fullState());
             TiTokTrainer.StepLoss next = trainer.step(good, 8);
             assertThat(next.verdict().accepted()).isTrue();
             assertThat(Float.isFinite(next.total())).isTrue();
