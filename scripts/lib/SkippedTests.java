@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.io.StringReader;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
 
 /**
  * Run by {@code ./tessera test} after Maven (java's source launcher, no build needed): reads the
@@ -17,6 +19,11 @@ import org.w3c.dom.NodeList;
  * Chromium absent), so that a green run cannot hide a missing install step.
  */
 public final class SkippedTests {
+
+    private static boolean allowedInXml(int c) {
+        return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD)
+                || (c >= 0x10000 && c <= 0x10FFFF);
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, Set<String>> tests = new TreeMap<>();   // a class run by two surefire executions counts once
@@ -27,7 +34,16 @@ public final class SkippedTests {
             if (!Files.isRegularFile(report)) {
                 continue;
             }
-            NodeList cases = factory.newDocumentBuilder().parse(report.toFile()).getElementsByTagName("testcase");
+            NodeList cases;
+            try {
+                // A test's captured output may hold characters XML 1.0 forbids (surefire writes them as they are).
+                String xml = Files.readString(report).codePoints().filter(SkippedTests::allowedInXml)
+                        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+                cases = factory.newDocumentBuilder().parse(new InputSource(new StringReader(xml))).getElementsByTagName("testcase");
+            } catch (Exception unreadable) {
+                System.err.println("tessera: cannot read " + report + ": " + unreadable.getMessage());
+                continue;
+            }
             for (int i = 0; i < cases.getLength(); i++) {
                 Element testcase = (Element) cases.item(i);
                 NodeList skipped = testcase.getElementsByTagName("skipped");
