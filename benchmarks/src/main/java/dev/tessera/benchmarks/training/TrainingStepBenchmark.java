@@ -100,10 +100,7 @@ public final class TrainingStepBenchmark {
     }
 
     private static double[] encodec(int steps) {
-        EncodecTrainer.Hyper d = EncodecTrainer.Hyper.defaults(2e-3f, 0);
-        EncodecTrainer.Hyper hyper = new EncodecTrainer.Hyper(d.learningRate(), d.beta1(), d.beta2(), d.eps(), d.commitment(),
-                d.waveformWeight(), d.melWeight(), d.melFloor(), d.emaDecay(), d.deadCodeFraction(), d.kmeansIterations(),
-                NEVER_STOP, d.seed());
+        EncodecTrainer.Hyper hyper = EncodecTrainer.Hyper.defaults(2e-3f, 0).withGuard(NEVER_STOP);
         try (EncodecTrainer trainer = EncodecTrainer.create(EncodecTrainer.smallConfig(8, 32, 2, 1024, List.of(1.5, 3.0, 6.0)),
                 hyper, Device.cpu())) {
             int batch = 8;
@@ -127,9 +124,7 @@ public final class TrainingStepBenchmark {
     private static double[] titok(int steps) throws IOException {
         TiTokConfig.Transformer vit = new TiTokConfig.Transformer(128, 4, 4, 512, 1e-5f);
         TiTokConfig config = new TiTokConfig(32, 8, 8, 32, vit, vit, TiTokConfig.QuantizeMode.VQ, 1024, 16, false, false, null);
-        TiTokTrainer.Hyper d = TiTokTrainer.Hyper.defaults(3e-4f, 100, 0);
-        TiTokTrainer.Hyper hyper = new TiTokTrainer.Hyper(d.learningRate(), d.beta1(), d.beta2(), d.eps(), d.commitmentCost(),
-                d.reinitEvery(), NEVER_STOP, d.seed());
+        TiTokTrainer.Hyper hyper = TiTokTrainer.Hyper.defaults(3e-4f, 100, 0).withGuard(NEVER_STOP);
         try (TiTokTrainer trainer = TiTokTrainer.create(config, hyper, Device.cpu())) {
             int batch = 32;
             float[] pixels = new float[batch * 3 * 32 * 32];

@@ -40,6 +40,16 @@ public final class StepGuard {
         public boolean accepted() {
             return refused == null;
         }
+
+        /** For a progress line: "grad 0.412", with " (clipped)" when it was scaled down. */
+        public String gradient() {
+            return String.format(Locale.ROOT, "grad %.3f%s", gradientNorm, clipped ? " (clipped)" : "");
+        }
+
+        /** The line a command prints for a refused step. */
+        public String refusal(long step, long totalSteps) {
+            return String.format(Locale.ROOT, "step %d/%d refused: %s; nothing updated", step, totalSteps, refused);
+        }
     }
 
     /** The run stopped: {@code Settings.maxRefusedInARow} steps in a row were refused. */
@@ -54,6 +64,11 @@ public final class StepGuard {
         /** The number of the last refused step. */
         public long lastStep() {
             return lastStep;
+        }
+
+        /** The line a command prints when it stops, naming the checkpoint it leaves as it was. */
+        public String stopLine(java.nio.file.Path checkpoint) {
+            return getMessage() + "; the checkpoint in " + checkpoint + " is the last good one (lower --lr or set --clip-norm)";
         }
     }
 

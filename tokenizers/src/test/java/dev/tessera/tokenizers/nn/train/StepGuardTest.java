@@ -35,6 +35,7 @@ class StepGuardTest {
             assertThat(verdict.accepted()).isTrue();
             assertThat(verdict.gradientNorm()).isCloseTo(5f, within(1e-6f));
             assertThat(verdict.clipped()).isTrue();
+            assertThat(verdict.gradient()).isEqualTo("grad 5.000 (clipped)");
             assertThat(StepGuard.gradientNorm(params)).isCloseTo(1f, within(1e-5f));
             assertThat(params.get(0).getGradient().toFloatArray()).containsExactly(new float[] {0.6f, 0}, within(1e-6f));
 
@@ -53,6 +54,7 @@ class StepGuardTest {
             StepGuard.Verdict verdict = guard.check(7, 1.25f, nanGradient);
             assertThat(verdict.accepted()).isFalse();
             assertThat(verdict.refused()).isEqualTo("gradient norm is NaN");
+            assertThat(verdict.refusal(7, 100)).isEqualTo("step 7/100 refused: gradient norm is NaN; nothing updated");
             for (NDArray p : nanGradient) {
                 assertThat(p.getGradient().toFloatArray()).containsOnly(0f);
             }

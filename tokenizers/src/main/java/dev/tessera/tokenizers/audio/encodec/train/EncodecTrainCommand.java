@@ -193,18 +193,18 @@ public final class EncodecTrainCommand {
                 try {
                     loss = trainer.step(audio, batch, codebooks);
                 } catch (StepGuard.Diverged e) {
-                    err.println(e.getMessage() + "; the checkpoint in " + checkpoint + " is the last good one (lower --lr or set --clip-norm)");
+                    err.println(e.stopLine(checkpoint));
                     return 1;
                 }
                 long done = trainer.step();
                 if (!loss.verdict().accepted()) {
-                    err.printf(Locale.ROOT, "step %d/%d refused: %s; nothing updated%n", done, totalSteps, loss.verdict().refused());
+                    err.println(loss.verdict().refusal(done, totalSteps));
                     continue;
                 }
                 if (done % logEvery == 0 || done == totalSteps || done == firstStep + 1) {
-                    err.printf(Locale.ROOT, "step %d/%d loss %.4f (wave %.4f mel %.4f commit %.4f, %d cb) grad %.3f%s %.1f seg/s ETA %s%s%n",
+                    err.printf(Locale.ROOT, "step %d/%d loss %.4f (wave %.4f mel %.4f commit %.4f, %d cb) %s %.1f seg/s ETA %s%s%n",
                             done, totalSteps, loss.total(), loss.waveform(), loss.mel(), loss.commitment(),
-                            loss.codebooks(), loss.verdict().gradientNorm(), loss.verdict().clipped() ? " (clipped)" : "",
+                            loss.codebooks(), loss.verdict().gradient(),
                             progress.rate(done, batch), progress.eta(done),
                             loss.deadCodesReplaced() > 0 ? " (" + loss.deadCodesReplaced() + " dead codes resampled)" : "");
                 }

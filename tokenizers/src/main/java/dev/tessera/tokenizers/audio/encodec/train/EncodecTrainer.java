@@ -83,6 +83,12 @@ public final class EncodecTrainer implements AutoCloseable {
             return new Hyper(learningRate, 0.9f, 0.999f, 1e-8f, 0.25f, 1f, 1f, 1e-2f, 0.99f, 0.1f, 10,
                     new StepGuard.Settings(DEFAULT_CLIP_NORM, DEFAULT_MAX_REFUSED), seed);
         }
+
+        /** These settings with another step guard. */
+        public Hyper withGuard(StepGuard.Settings settings) {
+            return new Hyper(learningRate, beta1, beta2, eps, commitment, waveformWeight, melWeight, melFloor, emaDecay,
+                    deadCodeFraction, kmeansIterations, settings, seed);
+        }
     }
 
     /** Global gradient norm an update uses at most, by default (0: off). */
@@ -600,21 +606,8 @@ public final class EncodecTrainer implements AutoCloseable {
     }
 
     private NDArray reconstruct(NDArray x, int codebooks) {
-        if (codebooks < 1 || codebooks > levels) {
-            throw new IllegalArgumentException("codebooks must be in [1, " + levels + "], got " + codebooks);
-        }
-        int batch = Math.toIntExact(x.getShape().get(0));
-        int frames = Math.toIntExact(x.getShape().get(2) / config.hopLength());
-        int d = config.hiddenSize();
-        EncodecGraph graph = new EncodecGraph(config, allTensors(), levels);
-        NDArray residual = graph.encode(x).transpose(0, 2, 1).reshape(batch * frames, d);
-        NDArray sum = null;
-        for (int k = 0; k < codebooks; k++) {
-            NDArray q = embeds.get(k).get(graph.nearest(residual, k));
-            residual = residual.sub(q);
-            sum = sum == null ? q : sum.add(q);
-        }
-        return graph.decode(sum.reshape(batch, frames, d).transpose(0, 2, 1));
+        Quantised q = quantise(x, codebooks);
+        return q.graph().decode(q.sum().reshape(q.batch(), q.frames(), config.hiddenSize()).transpose(0, 2, 1));
     }
 
     /**
@@ -624,22 +617,39 @@ public final class EncodecTrainer implements AutoCloseable {
     public int[][][] codes(float[] audio, int batch, int codebooks) {
         try (NDManager call = manager.newSubManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            int length = audio.length / batch;
-            int frames = length / config.hopLength();
-            EncodecGraph graph = new EncodecGraph(config, allTensors(), levels);
-            NDArray residual = graph.encode(call.create(audio, new Shape(batch, 1, length))).transpose(0, 2, 1)
-                    .reshape(batch * frames, config.hiddenSize());
-            int[][][] out = new int[batch][codebooks][frames];
+            Quantised q = quantise(call.create(audio, new Shape(batch, 1, audio.length / batch)), codebooks);
+            int[][][] out = new int[batch][codebooks][q.frames()];
             for (int k = 0; k < codebooks; k++) {
-                NDArray index = graph.nearest(residual, k);
-                long[] ids = index.toLongArray();
+                long[] ids = q.indices().get(k).toLongArray();
                 for (int i = 0; i < ids.length; i++) {
-                    out[i / frames][k][i % frames] = Math.toIntExact(ids[i]);
+                    out[i / q.frames()][k][i % q.frames()] = Math.toIntExact(ids[i]);
                 }
-                residual = residual.sub(embeds.get(k).get(index));
             }
             return out;
         }
+    }
+
+    /** Audio [B, 1, L] through the encoder and the first {@code codebooks} codebooks: each level's rows, [B·T], and their sum. */
+    private record Quantised(EncodecGraph graph, int batch, int frames, List<NDArray> indices, NDArray sum) {}
+
+    private Quantised quantise(NDArray x, int codebooks) {
+        if (codebooks < 1 || codebooks > levels) {
+            throw new IllegalArgumentException("codebooks must be in [1, " + levels + "], got " + codebooks);
+        }
+        int batch = Math.toIntExact(x.getShape().get(0));
+        int frames = Math.toIntExact(x.getShape().get(2) / config.hopLength());
+        EncodecGraph graph = new EncodecGraph(config, allTensors(), levels);
+        NDArray residual = graph.encode(x).transpose(0, 2, 1).reshape(batch * frames, config.hiddenSize());
+        List<NDArray> indices = new ArrayList<>(codebooks);
+        NDArray sum = null;
+        for (int k = 0; k < codebooks; k++) {
+            NDArray index = graph.nearest(residual, k);
+            NDArray rows = embeds.get(k).get(index);
+            indices.add(index);
+            residual = residual.sub(rows);
+            sum = sum == null ? rows : sum.add(rows);
+        }
+        return new Quantised(graph, batch, frames, indices, sum);
     }
 
     /** The current values of every trained tensor and codebook, by tensor name (a copy). */

@@ -54,6 +54,11 @@ public final class TiTokTrainer implements AutoCloseable {
             return new Hyper(learningRate, 0.9f, 0.99f, 1e-8f, 0.25f, reinitEvery,
                     new StepGuard.Settings(DEFAULT_CLIP_NORM, DEFAULT_MAX_REFUSED), seed);
         }
+
+        /** These settings with another step guard. */
+        public Hyper withGuard(StepGuard.Settings settings) {
+            return new Hyper(learningRate, beta1, beta2, eps, commitmentCost, reinitEvery, settings, seed);
+        }
     }
 
     /** Global gradient norm an update uses at most, by default (0: off). */

@@ -88,10 +88,9 @@ public final class TrainCommand {
         int checkpointEvery = integer(o, "checkpoint-every", 500);
         TiTokTrainer.Hyper d = TiTokTrainer.Hyper.defaults(Float.parseFloat(o.getOrDefault("lr", "3e-4")),
                 integer(o, "reinit-every", 100), Long.parseLong(o.getOrDefault("seed", "0")));
-        TiTokTrainer.Hyper hyper = new TiTokTrainer.Hyper(d.learningRate(), d.beta1(), d.beta2(), d.eps(),
-                d.commitmentCost(), d.reinitEvery(), new StepGuard.Settings(
-                        Float.parseFloat(o.getOrDefault("clip-norm", String.valueOf(d.guard().clipNorm()))),
-                        integer(o, "max-refused", d.guard().maxRefusedInARow())), d.seed());
+        TiTokTrainer.Hyper hyper = d.withGuard(new StepGuard.Settings(
+                Float.parseFloat(o.getOrDefault("clip-norm", String.valueOf(d.guard().clipNorm()))),
+                integer(o, "max-refused", d.guard().maxRefusedInARow())));
         Device device = TiTokTokenizer.chooseDevice(o.getOrDefault("device", "auto"));
 
         List<Path> files = imageFiles(data);
@@ -184,18 +183,17 @@ public final class TrainCommand {
                 try {
                     loss = trainer.step(pixels, captions ? dataset.captionStates(picks) : null, picks.length);
                 } catch (StepGuard.Diverged e) {
-                    err.println(e.getMessage() + "; the checkpoint in " + checkpoint + " is the last good one (lower --lr or set --clip-norm)");
+                    err.println(e.stopLine(checkpoint));
                     return 1;
                 }
                 long done = trainer.step();
                 if (!loss.verdict().accepted()) {
-                    err.printf(Locale.ROOT, "step %d/%d refused: %s; nothing updated%n", done, totalSteps, loss.verdict().refused());
+                    err.println(loss.verdict().refusal(done, totalSteps));
                     continue;
                 }
                 if (done % logEvery == 0 || done == totalSteps || done == firstStep + 1) {
-                    err.printf(Locale.ROOT, "step %d/%d loss %.4f (rec %.4f) grad %.3f%s %.1f img/s ETA %s%s%n", done, totalSteps,
-                            loss.total(), loss.reconstruction(), loss.verdict().gradientNorm(),
-                            loss.verdict().clipped() ? " (clipped)" : "", progress.rate(done, batch), progress.eta(done),
+                    err.printf(Locale.ROOT, "step %d/%d loss %.4f (rec %.4f) %s %.1f img/s ETA %s%s%n", done, totalSteps,
+                            loss.total(), loss.reconstruction(), loss.verdict().gradient(), progress.rate(done, batch), progress.eta(done),
                             loss.deadCodesReplaced() > 0 ? " (" + loss.deadCodesReplaced() + " dead codes re-initialised)" : "");
                 }
                 if (checkpointEvery > 0 && done % checkpointEvery == 0 && done < totalSteps) {

@@ -203,10 +203,7 @@ class EncodecTrainerTest {
         for (int i = 0; i < bad.length; i += 7) {
             bad[i] = Float.MAX_VALUE / 4;
         }
-        EncodecTrainer.Hyper d = EncodecTrainer.Hyper.defaults(5e-3f, 5);
-        EncodecTrainer.Hyper hyper = new EncodecTrainer.Hyper(d.learningRate(), d.beta1(), d.beta2(), d.eps(), d.commitment(),
-                d.waveformWeight(), d.melWeight(), d.melFloor(), d.emaDecay(), d.deadCodeFraction(), d.kmeansIterations(),
-                new StepGuard.Settings(0, 3), d.seed());
+        EncodecTrainer.Hyper hyper = EncodecTrainer.Hyper.defaults(5e-3f, 5).withGuard(new StepGuard.Settings(0, 3));
         try (EncodecTrainer trainer = EncodecTrainer.create(tinyConfig(), hyper, Device.cpu())) {
             for (int i = 0; i < 3; i++) {
                 assertThat(trainer.step(good, 4, 4).verdict().accepted()).isTrue();
