@@ -25,6 +25,26 @@ public final class SkippedTests {
                 || (c >= 0x10000 && c <= 0x10FFFF);
     }
 
+    /**
+     * The skip's reason: its {@code message} attribute, or else (a JUnit assumption failing inside the
+     * test method) the first line of the stack trace surefire puts in the element, without the
+     * exception's class and JUnit's "Assumption failed:" prefix.
+     */
+    static String reason(Element skipped) {
+        String message = skipped.getAttribute("message").strip();
+        if (message.isEmpty()) {
+            message = skipped.getTextContent().strip().lines().findFirst().orElse("");
+            String type = skipped.getAttribute("type");
+            if (!type.isEmpty() && message.startsWith(type + ":")) {
+                message = message.substring(type.length() + 1).strip();
+            }
+            if (message.startsWith("Assumption failed:")) {
+                message = message.substring("Assumption failed:".length()).strip();
+            }
+        }
+        return message;
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, Set<String>> tests = new TreeMap<>();   // a class run by two surefire executions counts once
         Map<String, Set<String>> reasons = new TreeMap<>();
@@ -51,7 +71,7 @@ public final class SkippedTests {
                     continue;
                 }
                 String cls = testcase.getAttribute("classname");
-                String message = ((Element) skipped.item(0)).getAttribute("message").strip();
+                String message = reason((Element) skipped.item(0));
                 tests.computeIfAbsent(cls, c -> new LinkedHashSet<>()).add(testcase.getAttribute("name"));
                 reasons.computeIfAbsent(cls, c -> new LinkedHashSet<>()).add(message.isEmpty() ? "no reason given" : message);
             }

@@ -44,9 +44,12 @@ class LauncherTest {
                   mkdir -p services/target/surefire-reports
                   cat > services/target/surefire-reports/TEST-dev.tessera.FakeTest.xml <<'XML'
                 <?xml version="1.0" encoding="UTF-8"?>
-                <testsuite name="dev.tessera.FakeTest" tests="2" skipped="1">
+                <testsuite name="dev.tessera.FakeTest" tests="3" skipped="2">
                   <testcase name="runs" classname="dev.tessera.FakeTest" time="0.1"/>
                   <testcase name="needsDocker" classname="dev.tessera.FakeTest" time="0"><skipped message="Docker is not available"/></testcase>
+                  <testcase name="needsData" classname="dev.tessera.DataTest" time="0"><skipped type="org.opentest4j.TestAbortedException"><![CDATA[org.opentest4j.TestAbortedException: Assumption failed: the data is not on this machine
+                	at org.junit.jupiter.api.Assumptions.throwAssumptionFailed(Assumptions.java:340)
+                ]]></skipped></testcase>
                 </testsuite>
                 XML
                   # captured output with a character XML 1.0 forbids (U+FFFF), as surefire writes it
@@ -120,7 +123,8 @@ class LauncherTest {
         for (String out : outputs) {
             assertThat(out).contains("tessera: skipped tests, one line per class:")
                     .contains("dev.tessera.FakeTest: 1 skipped: Docker is not available")
-                    .contains("dev.tessera.NoisyTest: 1 skipped: no data here");
+                    .contains("dev.tessera.NoisyTest: 1 skipped: no data here")
+                    .contains("dev.tessera.DataTest: 1 skipped: the data is not on this machine");
         }
     }
 }
