@@ -28,6 +28,10 @@ class NodeCrashTest {
 
     @Test
     void aDataNodeKilledMidBulkLosesNoAcknowledgedDocument() throws Exception {
+        // As in production: with OpenSearch's assertions on, a test-only check of its own can fail
+        // the replica's promotion after the kill and leave the cluster red (see this module's pom).
+        assertThat(org.opensearch.index.shard.IndexShard.class.desiredAssertionStatus())
+                .as("OpenSearch's assertions in the test JVM").isFalse();
         HashedWordsEmbedder embedder = new HashedWordsEmbedder(32);
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         try (InProcessCluster cluster = InProcessCluster.start(2, "node-crash");
