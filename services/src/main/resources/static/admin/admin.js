@@ -60,7 +60,7 @@ function render(s) {
 
   const params = Object.entries(ix.vector_parameters || {}).map(([k, v]) => k + ' = ' + v).join(', ');
   definitions($('engine'), [
-    ['engine', ix.vector_engine], ['parameters', params || '–'], ['similarity', 'dot product (unit vectors)'],
+    ['engine', ix.vector_engine], ['parameters', params || '–'], ['similarity', ix.similarity],
     ['index format', 'Tessera ' + ix.format + ', Lucene ' + ix.lucene_version]]);
 
   const m = s.embedding_model;
@@ -69,7 +69,16 @@ function render(s) {
 
   renderTokenizers(s.tokenizers);
   renderJobs(s.jobs);
+  renderCollections(s.collections || []);
   renderCharts(s.requests);
+}
+
+function renderCollections(collections) {
+  const body = $('collections').querySelector('tbody');
+  body.replaceChildren(...collections.map((c) => el('tr', { 'data-collection': c.name },
+    el('td', {}, c.name), el('td', {}, c.model ? c.model + ' (' + c.dimension + '-d)' : 'client, ' + c.dimension + '-d'),
+    el('td', {}, c.similarity), el('td', {}, fmtInt(c.documents)), el('td', {}, fmtInt(c.chunks)),
+    el('td', {}, fmtBytes(c.size_on_disk_bytes)), el('td', {}, fmtInt(c.metadata_keys)))));
 }
 
 function renderTokenizers(t) {

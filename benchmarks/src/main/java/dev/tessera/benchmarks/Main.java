@@ -21,6 +21,7 @@ public final class Main {
               eval ir --dataset DIR [--engine lucene|hnswlib] [--model NAME]
               bench ingest --dataset DIR [--docs N] [--model NAME]
               bench vectors --dataset DIR [--dataset DIR2] [--sizes 10000,100000] [--queries 1000] [--cache DIR]
+              bench filters --dataset DIR [--dataset DIR2] [--size 100000] [--queries 500] [--engine lucene,hnswlib]
               bench titok [--fixture DIR] [--variant s128] [--seconds 20]
               eval titok --data DIR --models NAME=DIR,... [--baseline NAME] [--figure F.png] [--limit N]
               bench video [--photos DIR] [--seconds 10,60,300] [--fps 1] [--max-frames 300]
@@ -46,6 +47,7 @@ public final class Main {
                 case "eval ir" -> IrEvaluation.run(args);
                 case "bench ingest" -> IngestBenchmark.run(args);
                 case "bench vectors" -> VectorBenchmark.run(args);
+                case "bench filters" -> dev.tessera.benchmarks.vectors.FilterBenchmark.run(args);
                 case "bench titok" -> TiTokBenchmark.run(args);
                 case "eval titok" -> ReconstructionEvaluation.run(args);
                 case "bench video" -> VideoBenchmark.run(args);

@@ -11,7 +11,7 @@ import dev.tessera.retrieval.chunk.TokenChunker;
 import dev.tessera.retrieval.context.HashedWordsEmbedder;
 import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.LuceneDocumentIndex;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.index.VectorEngine;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import dev.tessera.retrieval.search.SearchDefaults;
@@ -76,7 +76,7 @@ class CranfieldBm25ParityTest {
         assertThat(index.stats().documents()).isEqualTo(data.documents().size());
         double sum = 0;
         for (String id : queries) {
-            List<String> ranking = DocumentRanking.of(index.searchText(data.queries().get(id), CHUNK_DEPTH, MetadataFilter.NONE));
+            List<String> ranking = DocumentRanking.of(index.searchText(data.queries().get(id), CHUNK_DEPTH, Filter.ALL));
             sum += IrMetrics.ndcgAt(ranking, data.qrels().get(id), 10);
         }
         return sum / queries.size();

@@ -35,10 +35,11 @@ class OfficialImageContractTest extends DocumentIndexContract {
                     .withStartupTimeout(Duration.ofMinutes(3)));
 
     @Override
-    protected DocumentIndex openEmptyIndex(String model, int dimension) {
+    protected DocumentIndex openEmptyIndex(String collection, String model, int dimension,
+                                           dev.tessera.retrieval.index.VectorSimilarity similarity) {
         URI host = URI.create("http://" + OPENSEARCH.getHost() + ":" + OPENSEARCH.getMappedPort(9200));
         // One node: replicas could never be assigned.
         return OpenSearchDocumentIndex.open(OpenSearchSettings.local(List.of(host), "image-" + INDEXES.incrementAndGet(), 1, 0),
-                model, dimension);
+                model, dimension, similarity);
     }
 }

@@ -30,8 +30,9 @@ class OpenSearchIndexContractTest extends DocumentIndexContract {
     }
 
     @Override
-    protected DocumentIndex openEmptyIndex(String model, int dimension) {
-        return TestCluster.freshIndex(cluster, model, dimension);
+    protected DocumentIndex openEmptyIndex(String collection, String model, int dimension,
+                                           dev.tessera.retrieval.index.VectorSimilarity similarity) {
+        return TestCluster.freshIndex(cluster, model, dimension, similarity);
     }
 
     @Test

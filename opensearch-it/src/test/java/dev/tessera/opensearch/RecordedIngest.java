@@ -7,7 +7,7 @@ import dev.tessera.retrieval.index.ChunkHit;
 import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.IndexUnavailableException;
 import dev.tessera.retrieval.index.IndexWriteException;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +75,7 @@ final class RecordedIngest {
         List<String> before = new ArrayList<>(acknowledged);
         for (int i = 0; i < searches; i++) {
             String id = before.get((i * 37) % before.size());
-            assertThat(index.searchText("mk" + id.substring(1), 5, MetadataFilter.NONE))
+            assertThat(index.searchText("mk" + id.substring(1), 5, Filter.ALL))
                     .as("search for " + id).extracting(ChunkHit::docId).contains(id);
         }
     }

@@ -19,8 +19,13 @@ final class TestCluster {
 
     /** A new, empty index: two primaries with one replica each, so every document has two copies on two nodes. */
     static OpenSearchDocumentIndex freshIndex(InProcessCluster cluster, String model, int dimension) {
+        return freshIndex(cluster, model, dimension, dev.tessera.retrieval.index.VectorSimilarity.COSINE);
+    }
+
+    static OpenSearchDocumentIndex freshIndex(InProcessCluster cluster, String model, int dimension,
+                                              dev.tessera.retrieval.index.VectorSimilarity similarity) {
         return OpenSearchDocumentIndex.open(settings(cluster, "tessera-" + INDEXES.incrementAndGet(), 2, 1),
-                model, dimension);
+                model, dimension, similarity);
     }
 
     static OpenSearchSettings settings(InProcessCluster cluster, String index, int shards, int replicas) {

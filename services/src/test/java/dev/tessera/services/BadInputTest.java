@@ -88,7 +88,10 @@ class BadInputTest {
     @Test
     void badFilterIs400() {
         assertProblem(server.postJson("/v1/search", Map.of("query", "wing", "filter", Map.of("bad key!", "x"))), 400,
-                "filter");
+                "filter.bad key!");
+        assertProblem(server.postJson("/v1/search", Map.of("query", "wing", "filter",
+                Map.of("and", java.util.List.of(Map.of("year", 1), Map.of("year", Map.of("gte", java.util.List.of(1))))))),
+                400, "filter.and[1].year.gte");
     }
 
     @Test

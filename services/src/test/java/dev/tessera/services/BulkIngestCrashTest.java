@@ -57,7 +57,7 @@ class BulkIngestCrashTest {
             assertThat(reportedDone).as("the job must still be running at the kill, or nothing is tested")
                     .isLessThan(DOCS);
         }
-        assertIndexIsClean(dir.resolve("lucene"));
+        assertIndexIsClean(dir.resolve("collections").resolve("default").resolve("lucene"));
 
         try (ServiceProcess second = ServiceProcess.start(dir, port)) {
             JsonNode status = TesseraServer.JSON.readTree(second.get("/v1/jobs/" + job).body());
@@ -86,7 +86,7 @@ class BulkIngestCrashTest {
             assertThat(second.get("/v1/documents/" + id(DOCS - 1)).statusCode()).isEqualTo(200);
             second.stop();
         }
-        assertIndexIsClean(dir.resolve("lucene"));
+        assertIndexIsClean(dir.resolve("collections").resolve("default").resolve("lucene"));
     }
 
     /** Polls the job until it reports at least {@code done} documents, or ends (done = MAX_VALUE: until it ends). */

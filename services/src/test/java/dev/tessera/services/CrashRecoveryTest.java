@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A write acknowledged with 201 survives SIGKILL of the service: a real JVM process is started,
- * killed right after the acknowledgement, and started again on the same data directory.
+ * A write acknowledged with 201 survives SIGKILL of the service, in every collection: a real JVM
+ * process is started, killed right after the acknowledgements, and started again on the same data
+ * directory.
  */
 class CrashRecoveryTest {
 
@@ -18,11 +19,18 @@ class CrashRecoveryTest {
     Path dataDir;
 
     @Test
-    void acknowledgedDocumentSurvivesSigkill() throws Exception {
+    void acknowledgedDocumentsOfEveryCollectionSurviveSigkill() throws Exception {
         for (String engine : List.of("lucene", "hnswlib")) {
             Path dir = dataDir.resolve(engine);
             int port = ServiceProcess.freePort();
             try (ServiceProcess first = ServiceProcess.start(dir, port, "--tessera.vector-engine=" + engine)) {
+                // A second collection, of client vectors, gets a write of its own (same id, other text).
+                assertThat(first.postJson("/v1/collections",
+                        "{\"name\":\"points\",\"vectors\":{\"dimension\":3,\"similarity\":\"euclidean\"}}")
+                        .statusCode()).isEqualTo(201);
+                assertThat(first.postJson("/v1/collections/points/documents",
+                        "{\"id\":\"acked\",\"text\":\"a point\",\"embedding\":[1,2,3],\"metadata\":{\"n\":7}}")
+                        .statusCode()).isEqualTo(201);
                 HttpResponse<String> created = first.postJson("/v1/documents",
                         "{\"id\":\"acked\",\"title\":\"Crash\",\"text\":\"Written just before the kill signal arrives.\"}");
                 assertThat(created.statusCode()).isEqualTo(201);
@@ -35,6 +43,12 @@ class CrashRecoveryTest {
                 HttpResponse<String> found = second.postJson("/v1/search",
                         "{\"query\":\"written before the kill signal\",\"mode\":\"vector\",\"k\":1}");
                 assertThat(found.body()).as(engine).contains("\"doc_id\":\"acked\"");
+                HttpResponse<String> point = second.get("/v1/collections/points/documents/acked");
+                assertThat(point.statusCode()).as(engine).isEqualTo(200);
+                assertThat(point.body()).contains("a point").contains("\"n\":7");
+                HttpResponse<String> near = second.postJson("/v1/collections/points/search",
+                        "{\"vector\":[1,2,3],\"k\":1,\"filter\":{\"n\":{\"gte\":7}}}");
+                assertThat(near.body()).as(engine).contains("\"doc_id\":\"acked\"").contains("\"score\":1.0");
             }
         }
     }

@@ -142,6 +142,9 @@ class HostileInputTest {
         bodies.put("/v1/tokenize/image", map("model", "titok-tiny", "image_base64",
                 Base64.getEncoder().encodeToString(ImageTokenizeApiTest.input("titok-tiny", 0))));
         bodies.put("/v1/detokenize/image", map("model", "titok-tiny", "tokens", Collections.nCopies(32, 3)));
+        bodies.put("/v1/documents/count", map("filter", Map.of("set", "kept")));
+        bodies.put("/v1/documents/delete", map("filter", Map.of("set", "no-such-set")));
+        bodies.put("/v1/collections", map("name", "hostile-ok", "vectors", Map.of("dimension", 4, "similarity", "cosine")));
         return bodies;
     }
 
@@ -221,7 +224,7 @@ class HostileInputTest {
         // Values out of range, unknown names, huge and hostile strings: refused, naming the field.
         badValues(out, bodies, "/v1/documents", "id", "x".repeat(300), "a b", "a/b", "a\u0000b", "a#b", "\t");
         badValues(out, bodies, "/v1/documents", "text", null, "", "   \n\t ");
-        badValues(out, bodies, "/v1/documents", "metadata", Map.of("bad key!", 1), Map.of("k".repeat(65), 1),
+        badValues(out, bodies, "/v1/documents", "metadata", Map.of("bad key!", 1), Map.of("k".repeat(129), 1),
                 Map.of("k", Map.of("nested", 1)), Map.of("k", List.of(List.of(1))), Map.of("k", literal("1e999")));
         badValues(out, bodies, "/v1/search", "query", null, "", distinctWords(3000));
         badValues(out, bodies, "/v1/search", "k", -1, 0, 1001, Integer.MIN_VALUE, Integer.MAX_VALUE);
@@ -230,6 +233,23 @@ class HostileInputTest {
         badValues(out, bodies, "/v1/search", "weight", -5, 2, literal("1e308"), literal("-1e308"));
         badValues(out, bodies, "/v1/search", "filter", Map.of("bad key!", "x"), Map.of("k", Map.of("a", 1)),
                 Map.of("k", literal("1e999")), manyKeys(2000));
+        // The filter language: every malformed filter is 400 on every route that takes one.
+        List<Object> filters = badFilters();
+        for (String path : List.of("/v1/search", "/v1/documents/count", "/v1/documents/delete", "/v1/rag/context")) {
+            for (int i = 0; i < filters.size(); i++) {
+                Map<String, Object> body = new LinkedHashMap<>(bodies.get(path));
+                body.put("filter", filters.get(i));
+                out.add(Case.rejected(path + " bad filter #" + i + " " + describe(filters.get(i)), () -> postJson(path, body)));
+            }
+        }
+        // Collections: bad names, settings and combinations.
+        badValues(out, bodies, "/v1/collections", "name", null, "", "A", "-x", "_x", "a".repeat(65), "a b", "a/b",
+                "caf\u00e9", "../x", List.of("a"), Map.of("a", 1));
+        badValues(out, bodies, "/v1/collections", "vectors", Map.of("dimension", 0), Map.of("dimension", -1),
+                Map.of("dimension", 5000), Map.of("similarity", "cosine"), Map.of("dimension", 4, "similarity", "manhattan"),
+                Map.of("dimension", 4, "similarity", ""), Map.of("dimension", 4, "extra", 1), "cosine", 4);
+        badValues(out, bodies, "/v1/collections", "vector_engine", "faiss", "", 5);
+        badValues(out, bodies, "/v1/collections", "model", "no-such-model", "../../etc/passwd");
         badValues(out, bodies, "/v1/embeddings", "input", 5, true, OBJECT, ARRAY, "", List.of(), List.of("a", ""),
                 Collections.nCopies(3000, "a"), Arrays.asList("a", null));
         badValues(out, bodies, "/v1/embeddings", "model", "gpt-nope", "../../etc/passwd");
@@ -302,6 +322,63 @@ class HostileInputTest {
             words.append("term").append(i).append(' ');
         }
         return words.toString();
+    }
+
+    /** Filters the grammar refuses: shapes, operators, operand types, sizes, depth. */
+    static List<Object> badFilters() {
+        List<Object> f = new ArrayList<>();
+        f.add("year >= 2020");
+        f.add(5);
+        f.add(List.of(Map.of("k", 1)));
+        f.add(Map.of("k", Map.of()));
+        f.add(Map.of("k", Map.of("between", List.of(1, 2))));
+        f.add(Map.of("k", Map.of("EQ", 1)));
+        f.add(Map.of("and", List.of()));
+        f.add(Map.of("or", List.of()));
+        f.add(Map.of("and", "x"));
+        f.add(Map.of("or", Map.of("k", 1)));
+        f.add(Map.of("not", List.of(Map.of("k", 1))));
+        f.add(Map.of("not", "x"));
+        f.add(Map.of("not", Map.of()));
+        f.add(Map.of("and", List.of(Map.of("k", 1), "x")));
+        f.add(Map.of("or", List.of(Map.of("k", Map.of("nope", 1)))));
+        f.add(map("k", null));
+        f.add(Map.of("k", Map.of("in", "x")));
+        f.add(Map.of("k", Map.of("nin", 5)));
+        f.add(Map.of("k", Map.of("in", Collections.nCopies(1025, "v"))));
+        f.add(Map.of("k", Map.of("exists", "yes")));
+        f.add(Map.of("k", Map.of("exists", 1)));
+        f.add(Map.of("k", Map.of("contains", 5)));
+        f.add(Map.of("k", Map.of("contains", List.of("a"))));
+        f.add(Map.of("k", Map.of("gt", true)));
+        f.add(Map.of("k", Map.of("gt", List.of(1, 2))));
+        f.add(Map.of("k", Map.of("eq", Map.of("x", 1))));
+        f.add(Map.of("k", map("eq", null)));
+        f.add(Map.of("k", List.of(List.of(1))));
+        f.add(Map.of("k", List.of(Map.of("a", 1))));
+        f.add(Map.of("k", Map.of("in", List.of(List.of(1)))));
+        f.add(Map.of("", 1));
+        f.add(Map.of("k".repeat(129), 1));
+        f.add(Map.of("k", literal("1e999")));
+        f.add(Map.of("k", Map.of("gte", literal("-1e999"))));
+        f.add(Map.of("k", literal("99999999999999999999999")));
+        f.add(manyKeys(1025));
+        Object deep = Map.of("k", 1);
+        for (int i = 0; i < 40; i++) {
+            deep = Map.of("not", deep);
+        }
+        f.add(deep);
+        Object deepAnd = Map.of("k", 1);
+        for (int i = 0; i < 33; i++) {
+            deepAnd = Map.of("and", List.of(deepAnd));
+        }
+        f.add(deepAnd);
+        List<Object> leaves = new ArrayList<>();
+        for (int i = 0; i < 1025; i++) {
+            leaves.add(Map.of("k" + i, i));
+        }
+        f.add(Map.of("or", leaves));
+        return f;
     }
 
     static Map<String, Object> manyKeys(int n) {

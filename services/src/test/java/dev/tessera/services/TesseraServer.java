@@ -184,6 +184,11 @@ public final class TesseraServer implements AutoCloseable {
         }
     }
 
+    /** A server on the embedded defaults over an existing data directory (an upgrade from an older release); the caller closes it. */
+    public static TesseraServer startBareOn(Path dataDir, String... extraArgs) {
+        return new TesseraServer(dataDir, false, extraArgs);
+    }
+
     @Override
     public void close() {
         context.close();

@@ -12,7 +12,7 @@ import dev.tessera.retrieval.chunk.TokenChunker;
 import dev.tessera.retrieval.embed.Embedder;
 import dev.tessera.retrieval.index.IndexStats;
 import dev.tessera.retrieval.index.LuceneDocumentIndex;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.index.VectorEngine;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import dev.tessera.retrieval.search.Fusion;
@@ -119,7 +119,7 @@ public final class IrEvaluation {
         Progress progress = new Progress(run.name() + ": queries", queryIds.size());
         for (String id : queryIds) {
             SearchRequest request = new SearchRequest(data.queries().get(id), CHUNK_DEPTH, run.mode(),
-                    MetadataFilter.NONE, run.fusion(), false);
+                    Filter.ALL, run.fusion(), false);
             List<String> ranking = DocumentRanking.of(searcher.search(request).hits());
             Map<String, Integer> judged = data.qrels().get(id);
             ndcg += IrMetrics.ndcgAt(ranking, judged, 10);

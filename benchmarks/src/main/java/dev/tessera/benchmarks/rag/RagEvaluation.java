@@ -21,7 +21,7 @@ import dev.tessera.retrieval.context.refrag.RefragAssembler;
 import dev.tessera.retrieval.embed.Embedder;
 import dev.tessera.retrieval.index.ChunkHit;
 import dev.tessera.retrieval.index.LuceneDocumentIndex;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.index.VectorEngine;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import dev.tessera.retrieval.search.HybridSearcher;
@@ -109,7 +109,7 @@ public final class RagEvaluation {
                 for (Question q : questions) {
                     long s0 = System.nanoTime();
                     List<ChunkHit> hits = searcher.search(new SearchRequest(q.text(), k, SearchMode.HYBRID,
-                            MetadataFilter.NONE, null, false)).hits();
+                            Filter.ALL, null, false)).hits();
                     searchNanos.add(System.nanoTime() - s0);
                     for (String strategy : strategies) {
                         ContextAssembler assembler = assemblers.get(strategy);

@@ -14,7 +14,7 @@ import dev.tessera.retrieval.index.ChunkHit;
 import dev.tessera.retrieval.index.IndexStats;
 import dev.tessera.retrieval.index.IndexedDocument;
 import dev.tessera.retrieval.index.LuceneDocumentIndex;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.index.VectorEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,36 +50,10 @@ public final class VectorBenchmark {
         String modelName = args.get("model", Models.DEFAULT);
         int largest = Collections.max(sizes);
 
-        List<String> corpus = new ArrayList<>();
-        LinkedHashSet<String> queryPool = new LinkedHashSet<>();
-        for (Path dir : datasets) {
-            BeirReader.read(dir).documents().forEach(d -> corpus.add(d.text()));
-            queryPool.addAll(BeirReader.queryTexts(dir).stream().filter(q -> !q.isBlank()).toList());
-        }
-        List<String> texts = TextPool.build(corpus, largest);
-        List<String> queries = new ArrayList<>(queryPool);
-        Collections.shuffle(queries, new Random(7));
-        queries = List.copyOf(queries.subList(0, Math.min(queryCount, queries.size())));
-        System.err.printf("%,d passages from %,d documents, %,d queries%n", texts.size(), corpus.size(), queries.size());
-
-        Embedder[] loaded = new Embedder[1];
-        Supplier<Embedder> model = () -> {
-            if (loaded[0] == null) {
-                loaded[0] = Models.load(modelName);
-            }
-            return loaded[0];
-        };
-        EmbeddingCache cache = new EmbeddingCache(cacheDir);
-        float[][] base;
-        float[][] queryVectors;
-        try {
-            base = cache.embed(model, modelName, texts, Embedder.Role.DOCUMENT, "passages");
-            queryVectors = cache.embed(model, modelName, queries, Embedder.Role.QUERY, "queries");
-        } finally {
-            if (loaded[0] != null) {
-                loaded[0].close(); // free the model's memory before timing the engines
-            }
-        }
+        Passages passages = Passages.load(datasets, largest, queryCount, modelName, cacheDir);
+        List<String> texts = passages.texts();
+        float[][] base = passages.vectors();
+        float[][] queryVectors = passages.queries();
 
         MarkdownTable table = new MarkdownTable("engine", ">vectors", ">build s", ">recall@10", ">QPS",
                 ">p50 ms", ">p99 ms", ">speed-up vs exact", ">segments");
@@ -100,7 +74,7 @@ public final class VectorBenchmark {
             System.err.println("done with " + size + " vectors");
         }
         System.out.printf("%n### Vector engines: %d-d %s embeddings, %,d queries, top-%d, single thread%n%n",
-                base[0].length, modelName, queries.size(), K);
+                base[0].length, modelName, queryVectors.length, K);
         System.out.print(table);
         System.out.printf("%nLucene HNSW: Lucene defaults (M=16, beam width 100), explores max(k, 100) candidates, "
                 + "keeps k=%d. hnswlib: M=%d, efConstruction=200, ef=100. Build = upserts of %d one-chunk documents "
@@ -129,9 +103,9 @@ public final class VectorBenchmark {
                 }
                 double buildSeconds = (System.nanoTime() - started) / 1e9;
                 int[][] found = new int[queries.length][];
-                timed(queries, q -> index.searchVector(queries[q], K, MetadataFilter.NONE)); // warm-up
+                timed(queries, q -> index.searchVector(queries[q], K, Filter.ALL)); // warm-up
                 Latencies latencies = timed(queries, q -> found[q] = ids(index.searchVector(queries[q], K,
-                        MetadataFilter.NONE)));
+                        Filter.ALL)));
                 return new EngineResult(buildSeconds, recall(found, truth), latencies, index.stats());
             } finally {
                 index.close();

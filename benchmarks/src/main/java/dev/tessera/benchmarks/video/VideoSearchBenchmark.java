@@ -4,7 +4,7 @@ import dev.tessera.benchmarks.TempDir;
 import dev.tessera.benchmarks.cli.Args;
 import dev.tessera.benchmarks.report.MarkdownTable;
 import dev.tessera.benchmarks.report.Progress;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.video.ClipHit;
 import dev.tessera.retrieval.video.ClipMatch;
 import dev.tessera.retrieval.video.ClipQuery;
@@ -66,7 +66,7 @@ public final class VideoSearchBenchmark {
             double ingestSeconds = (System.nanoTime() - t0) / 1e9;
             for (int w = 0; w < 20; w++) {   // warm-up: JIT and the index's first reads, not timed
                 ClipQuery query = ClipQuery.of(clip("warm", new int[] {random.nextInt(SCENES)}, scenes, random, dim));
-                index.search(query, k, MetadataFilter.NONE, null);
+                index.search(query, k, Filter.ALL, null);
                 stored.stream().map(c -> ClipMatch.score(query, c)).count();
             }
             long[] hnswNanos = new long[queries];
@@ -78,7 +78,7 @@ public final class VideoSearchBenchmark {
                 int source = random.nextInt(clips);
                 ClipQuery query = ClipQuery.of(clip("query", new int[] {clipScenes.get(source)[0]}, scenes, random, dim));
                 long a = System.nanoTime();
-                List<ClipHit> hits = index.search(query, k, MetadataFilter.NONE, null);
+                List<ClipHit> hits = index.search(query, k, Filter.ALL, null);
                 long b = System.nanoTime();
                 List<ClipHit> exact = stored.stream().map(c -> ClipMatch.score(query, c))
                         .sorted(Comparator.comparingDouble(ClipHit::score).reversed().thenComparing(ClipHit::id))

@@ -16,7 +16,7 @@ import dev.tessera.retrieval.index.ChunkHit;
 import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.IndexedDocument;
 import dev.tessera.retrieval.index.LuceneDocumentIndex;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.index.VectorEngine;
 import dev.tessera.retrieval.index.opensearch.OpenSearchDocumentIndex;
 import dev.tessera.retrieval.index.opensearch.OpenSearchSettings;
@@ -156,19 +156,19 @@ public final class ScaleOutBenchmark {
         int depth = 100;
         // Warm up both sides (JIT, caches, connections) before timing.
         for (int i = 0; i < Math.min(20, queries.size()); i++) {
-            index.searchText(queries.get(i), depth, MetadataFilter.NONE);
-            index.searchVector(vectors.get(i), depth, MetadataFilter.NONE);
+            index.searchText(queries.get(i), depth, Filter.ALL);
+            index.searchVector(vectors.get(i), depth, Filter.ALL);
         }
         List<List<ChunkHit>> bm25Hits = new ArrayList<>();
         List<List<ChunkHit>> hybridHits = new ArrayList<>();
         double[] bm25 = latencies(queries.size(), i -> {
-            List<ChunkHit> h = index.searchText(queries.get(i), depth, MetadataFilter.NONE);
+            List<ChunkHit> h = index.searchText(queries.get(i), depth, Filter.ALL);
             bm25Hits.add(h);
             return h;
         });
-        double[] vector = latencies(queries.size(), i -> index.searchVector(vectors.get(i), depth, MetadataFilter.NONE));
+        double[] vector = latencies(queries.size(), i -> index.searchVector(vectors.get(i), depth, Filter.ALL));
         double[] hybrid = latencies(queries.size(), i -> {
-            DocumentIndex.HybridCandidates c = index.searchHybrid(queries.get(i), vectors.get(i), depth, MetadataFilter.NONE);
+            DocumentIndex.HybridCandidates c = index.searchHybrid(queries.get(i), vectors.get(i), depth, Filter.ALL);
             List<ChunkHit> h = rrf.fuse(c.lexical(), c.dense(), depth);
             hybridHits.add(h);
             return h;

@@ -1,15 +1,20 @@
 package dev.tessera.retrieval.document;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * A document as a user submits it; {@link dev.tessera.retrieval.ingest.DocumentIngestor#validate}
- * checks it. Metadata values are strings, numbers or booleans, or lists of
- * them; filters match them exactly, as strings.
+ * checks it. Metadata values are strings, integers, numbers, booleans, or arrays of one of them
+ * ({@link Metadata}); their types are fixed per collection by first use. {@code embedding} is the
+ * client's vector, in a collection of client vectors only.
  */
-public record Document(String id, String title, String text, Map<String, Object> metadata) {
+public record Document(String id, String title, String text, Map<String, Object> metadata, float[] embedding) {
+
+    /** A document whose vectors Tessera computes. */
+    public Document(String id, String title, String text, Map<String, Object> metadata) {
+        this(id, title, text, metadata, null);
+    }
 
     public Document {
         id = id == null ? "" : id; // an empty id is given a fresh one on ingest
@@ -27,12 +32,5 @@ public record Document(String id, String title, String text, Map<String, Object>
             return chunkText;
         }
         return title + "\n" + chunkText;
-    }
-
-    /** Metadata flattened to the exact-match strings that filters compare with. */
-    public Map<String, List<String>> filterValues() {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        metadata.forEach((key, value) -> out.put(key, Metadata.values(key, value)));
-        return out;
     }
 }

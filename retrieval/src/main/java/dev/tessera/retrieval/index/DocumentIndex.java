@@ -1,29 +1,55 @@
 package dev.tessera.retrieval.index;
 
+import dev.tessera.retrieval.document.MetadataMapping;
+import dev.tessera.retrieval.filter.Filter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where chunks, their text and their vectors live. The embedded Lucene index is the default;
- * OpenSearch stands behind the same contract ({@code index.opensearch}). Writes are durable and
- * visible to searches when they return; a write that stores only some of its documents throws
- * {@link IndexWriteException} naming the others.
+ * Where one collection's chunks, their text, metadata and vectors live. The embedded Lucene index
+ * is the default; OpenSearch stands behind the same contract ({@code index.opensearch}). Writes are
+ * durable and visible to searches when they return; a write that stores only some of its documents
+ * throws {@link IndexWriteException} naming the others. Every filter is checked against the
+ * index's {@link #metadataMapping()} (a mismatch is an {@code InvalidRequestException} naming the
+ * operand) and applied inside the search, not after it.
  */
 public interface DocumentIndex extends AutoCloseable {
 
-    /** Adds or replaces documents (by id), atomically per document, durably on return. */
+    /**
+     * Adds or replaces documents (by id), atomically per document, durably on return. Metadata is
+     * admitted into the mapping first; a value of another type than its key's fails the call
+     * (an {@code InvalidRequestException} naming {@code metadata.<key>}) before anything is written.
+     */
     void upsert(List<IndexedDocument> documents);
 
     /** @return whether a document with that id existed; durable on return */
     boolean delete(String documentId);
 
+    /**
+     * Deletes the documents the filter selects, durably on return. {@link Filter#ALL} deletes every
+     * document and also clears the metadata mapping, as dropping an index does.
+     *
+     * @return how many documents were deleted
+     */
+    long delete(Filter filter);
+
     Optional<StoredDocument> get(String documentId);
 
-    /** BM25 over title and text. */
-    List<ChunkHit> searchText(String query, int k, MetadataFilter filter);
+    /** How many documents the filter selects. */
+    long count(Filter filter);
 
-    /** Nearest neighbours of a query vector by dot product (vectors are unit length). */
-    List<ChunkHit> searchVector(float[] vector, int k, MetadataFilter filter);
+    /**
+     * Documents in id order (by UTF-8 bytes), after {@code cursor} (null for the first page). A
+     * cursor is the last id of a page, so it stays valid while others write.
+     */
+    DocumentPage list(Filter filter, int limit, String cursor);
+
+    /** BM25 over title and text. */
+    List<ChunkHit> searchText(String query, int k, Filter filter);
+
+    /** Nearest neighbours of a query vector under the index's {@link VectorSimilarity}; higher scores are closer. */
+    List<ChunkHit> searchVector(float[] vector, int k, Filter filter);
 
     /** The two candidate lists of a hybrid search, before fusion. */
     record HybridCandidates(List<ChunkHit> lexical, List<ChunkHit> dense) {}
@@ -32,12 +58,18 @@ public interface DocumentIndex extends AutoCloseable {
      * BM25 and vector candidates for one hybrid query. A remote index answers both in one round trip;
      * the default runs the two searches in turn.
      */
-    default HybridCandidates searchHybrid(String query, float[] vector, int depth, MetadataFilter filter) {
+    default HybridCandidates searchHybrid(String query, float[] vector, int depth, Filter filter) {
         return new HybridCandidates(searchText(query, depth, filter), searchVector(vector, depth, filter));
     }
 
     /** Fills {@link ChunkHit#highlights()} with the passages of each hit that match the query. */
     List<ChunkHit> highlight(String query, List<ChunkHit> hits);
+
+    /** The stored vectors of chunks, by chunk id (as stored: unit length in a cosine index); absent ids are left out. */
+    Map<String, float[]> vectors(List<String> chunkIds);
+
+    /** The type of each metadata key, fixed by its first use. */
+    MetadataMapping metadataMapping();
 
     IndexStats stats();
 

@@ -36,31 +36,34 @@ final class HnswlibVectors {
     static final int EF_SEARCH = 100;
 
     private final int dimension;
+    private final VectorSimilarity similarity;
     private final AtomicLong versions = new AtomicLong(System.currentTimeMillis());
     private HnswIndex<String, float[], Entry, Float> graph;
 
-    private HnswlibVectors(int dimension, HnswIndex<String, float[], Entry, Float> graph) {
+    private HnswlibVectors(int dimension, VectorSimilarity similarity, HnswIndex<String, float[], Entry, Float> graph) {
         this.dimension = dimension;
+        this.similarity = similarity;
         this.graph = graph;
     }
 
-    static HnswlibVectors empty(int dimension, int capacity) {
+    static HnswlibVectors empty(int dimension, int capacity, VectorSimilarity similarity) {
         HnswIndex<String, float[], Entry, Float> graph = HnswIndex
-                .newBuilder(dimension, DistanceFunctions.FLOAT_INNER_PRODUCT, Math.max(1024, capacity))
+                .newBuilder(dimension, similarity == VectorSimilarity.EUCLIDEAN ? DistanceFunctions.FLOAT_EUCLIDEAN_DISTANCE
+                        : DistanceFunctions.FLOAT_INNER_PRODUCT, Math.max(1024, capacity))
                 .withM(M)
                 .withEfConstruction(EF_CONSTRUCTION)
                 .withEf(EF_SEARCH)
                 .withRemoveEnabled()
                 .build();
-        return new HnswlibVectors(dimension, graph);
+        return new HnswlibVectors(dimension, similarity, graph);
     }
 
-    static HnswlibVectors load(Path file, int dimension) throws IOException {
+    static HnswlibVectors load(Path file, int dimension, VectorSimilarity similarity) throws IOException {
         HnswIndex<String, float[], Entry, Float> graph = HnswIndex.load(file, HnswlibVectors.class.getClassLoader());
         if (graph.getDimensions() != dimension) {
             throw new IOException("hnsw snapshot has dimension " + graph.getDimensions() + ", expected " + dimension);
         }
-        return new HnswlibVectors(dimension, graph);
+        return new HnswlibVectors(dimension, similarity, graph);
     }
 
     synchronized void put(String id, float[] vector) {
@@ -89,12 +92,26 @@ final class HnswlibVectors {
         return graph.size();
     }
 
-    /** Approximate nearest neighbours; the score is the dot product. */
+    /** Drops every vector (a collection cleared of all its documents). */
+    synchronized void clear() {
+        graph = empty(dimension, 1024, similarity).graph;
+    }
+
+    /** The score {@link VectorSimilarity} reports for two vectors (as stored: unit length for cosine). */
+    float score(float[] query, float[] stored) {
+        if (similarity == VectorSimilarity.EUCLIDEAN) {
+            return 1f / (1f + org.apache.lucene.util.VectorUtil.squareDistance(query, stored));
+        }
+        return org.apache.lucene.util.VectorUtil.dotProduct(query, stored);
+    }
+
+    /** Approximate nearest neighbours, scored as {@link #score}. */
     List<Scored> nearest(float[] query, int k) {
         List<SearchResult<Entry, Float>> found = graph.findNearest(query, k);
         List<Scored> out = new ArrayList<>(found.size());
         for (SearchResult<Entry, Float> r : found) {
-            out.add(new Scored(r.item().id(), 1f - r.distance()));
+            float d = r.distance();
+            out.add(new Scored(r.item().id(), similarity == VectorSimilarity.EUCLIDEAN ? 1f / (1f + d * d) : 1f - d));
         }
         return out;
     }

@@ -3,6 +3,10 @@ package dev.tessera.retrieval.index;
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.chunk.Chunk;
 import dev.tessera.retrieval.document.Document;
+import dev.tessera.retrieval.document.Metadata;
+import dev.tessera.retrieval.document.MetadataMapping;
+import dev.tessera.retrieval.filter.Filter;
+import dev.tessera.retrieval.filter.FilterTypes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -25,12 +29,15 @@ import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SegmentInfos;
@@ -44,6 +51,9 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermRangeQuery;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
@@ -64,19 +74,23 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The embedded index: one Lucene index under {@code <data-dir>/lucene} with a parent record per
- * document (full text, metadata) followed by one record per chunk (BM25 over title + text,
- * metadata terms for filters, the chunk vector). A document's records form one block, so replacing
- * a document is atomic. Every write is committed (fsync) before it returns; concurrent writers
- * share commits.
+ * The embedded index of one collection: one Lucene index under {@code <dir>/lucene} with a parent
+ * record per document (full text, metadata, its id as doc values for listing in id order) followed
+ * by one record per chunk (BM25 over title + text, the chunk vector). Parents and chunks both carry
+ * the typed metadata fields of {@link LuceneMetadataFields}, so filters select documents (count,
+ * list, delete) and chunks (search) alike. A document's records form one block, so replacing a
+ * document is atomic. Every write is committed (fsync) before it returns; concurrent writers share
+ * commits.
  *
- * <p>On-disk format version {@value #FORMAT_VERSION}, recorded with the embedding model and
- * dimension in the commit data; opening a data directory made for another model fails loudly
- * instead of mixing incomparable vectors.
+ * <p>On-disk format version {@value #FORMAT_VERSION}, recorded with the embedding model, dimension,
+ * similarity, vector engine and metadata mapping in the commit data; opening an index made for
+ * another model fails loudly instead of mixing incomparable vectors. Format 1 (one untyped index
+ * per data directory) is upgraded in place on open: every document is rewritten with typed
+ * metadata from its stored vectors, nothing re-embedded.
  */
 public final class LuceneDocumentIndex implements DocumentIndex {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     /** Candidates a vector search explores before keeping the best k (hnswlib's ef is the same). */
     static final int VECTOR_CANDIDATES = HnswlibVectors.EF_SEARCH;
@@ -92,7 +106,8 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     static final String TEXT = "text";
     static final String CONTENT = "content";
     static final String METADATA = "metadata";
-    static final String META_PREFIX = "m.";
+    /** Parents only: the document id as sorted doc values, the order of listings. */
+    static final String DOC_KEY = "doc_key";
     static final String VECTOR = "vector";
     static final String VECTOR_RAW = "vector_raw";
     private static final String KIND_DOC = "doc";
@@ -102,6 +117,8 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     private static final String UD_MODEL = "tessera.embedding.model";
     private static final String UD_DIMENSION = "tessera.embedding.dimension";
     private static final String UD_ENGINE = "tessera.vector.engine";
+    private static final String UD_SIMILARITY = "tessera.vector.similarity";
+    private static final String UD_MAPPING = "tessera.metadata.mapping";
     private static final String UD_COMMIT = "tessera.commit";
     private static final String HNSW_FILE = "vectors.hnsw";
     private static final String HNSW_MARKER = "vectors.commit";
@@ -115,6 +132,8 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final VectorEngine engine;
+    private final VectorSimilarity similarity;
+    private final MetadataMapping mapping;
     private final String model;
     private final int dimension;
     private final HnswlibVectors hnsw;
@@ -123,11 +142,13 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     private long committedSeqNo = -1;
     private long commitCounter;
 
-    private LuceneDocumentIndex(Path dataDir, String model, int dimension, VectorEngine engine) throws IOException {
+    private LuceneDocumentIndex(Path dataDir, String model, int dimension, VectorEngine engine,
+                                VectorSimilarity similarity) throws IOException {
         this.dataDir = dataDir;
         this.model = model;
         this.dimension = dimension;
         this.engine = engine;
+        this.similarity = similarity;
         Path luceneDir = dataDir.resolve("lucene");
         Files.createDirectories(luceneDir);
         this.directory = FSDirectory.open(luceneDir);
@@ -135,6 +156,9 @@ public final class LuceneDocumentIndex implements DocumentIndex {
                 ? SegmentInfos.readLatestCommit(directory).getUserData()
                 : Map.of();
         checkCompatible(existing);
+        this.mapping = existing.containsKey(UD_MAPPING)
+                ? MetadataMapping.fromJson(JSON.readValue(existing.get(UD_MAPPING), new TypeReference<Map<String, String>>() {}))
+                : new MetadataMapping();
         this.commitCounter = Long.parseLong(existing.getOrDefault(UD_COMMIT, "0"));
         IndexWriterConfig config = new IndexWriterConfig(analyzer)
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
@@ -144,6 +168,9 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             commit(); // stamp the format, model and dimension on a new index
         }
         this.searchers = new SearcherManager(writer, null);
+        if (!existing.isEmpty() && !existing.get(UD_FORMAT).equals(String.valueOf(FORMAT_VERSION))) {
+            upgradeFromFormat1();
+        }
         this.hnsw = engine == VectorEngine.HNSWLIB ? openHnsw() : null;
     }
 
@@ -154,8 +181,19 @@ public final class LuceneDocumentIndex implements DocumentIndex {
      * @param dimension its dimension
      */
     public static LuceneDocumentIndex open(Path dataDir, String model, int dimension, VectorEngine engine) {
+        return open(dataDir, model, dimension, engine, VectorSimilarity.COSINE);
+    }
+
+    /**
+     * Opens (or creates) the index under {@code dataDir}.
+     *
+     * @param model     the embedding model whose vectors go in, or a name for client-supplied vectors
+     * @param dimension their dimension
+     */
+    public static LuceneDocumentIndex open(Path dataDir, String model, int dimension, VectorEngine engine,
+                                           VectorSimilarity similarity) {
         try {
-            return new LuceneDocumentIndex(dataDir, model, dimension, engine);
+            return new LuceneDocumentIndex(dataDir, model, dimension, engine, similarity);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the index under " + dataDir + ": " + e.getMessage(), e);
         }
@@ -166,7 +204,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             return;
         }
         String format = data.getOrDefault(UD_FORMAT, "?");
-        if (!String.valueOf(FORMAT_VERSION).equals(format)) {
+        if (!String.valueOf(FORMAT_VERSION).equals(format) && !"1".equals(format)) {
             throw new IllegalStateException("index under " + dataDir + " has format " + format
                     + "; this version reads format " + FORMAT_VERSION);
         }
@@ -182,6 +220,11 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             throw new IllegalStateException("index under " + dataDir + " was built for vector engine " + storedEngine
                     + " but " + engine + " is configured; use another data dir or the same engine");
         }
+        String storedSimilarity = data.getOrDefault(UD_SIMILARITY, VectorSimilarity.COSINE.name()); // format 1: cosine
+        if (!similarity.name().equals(storedSimilarity)) {
+            throw new IllegalStateException("index under " + dataDir + " compares vectors by " + storedSimilarity
+                    + ", not " + similarity);
+        }
     }
 
     // ---- writes -------------------------------------------------------------------------------
@@ -191,18 +234,24 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         if (documents.isEmpty()) {
             return;
         }
+        List<Map<String, Object>> typed = new ArrayList<>(documents.size());
+        for (IndexedDocument doc : documents) {
+            doc.requireDimension(dimension);
+            typed.add(mapping.admit(Metadata.normalize(doc.document().metadata())));
+        }
         try (DocumentLocks.Held held = documentLocks.lock(documents.stream().map(d -> d.document().id()).toList())) {
             long seqNo = -1;
-            for (IndexedDocument doc : documents) {
-                doc.requireDimension(dimension);
-                seqNo = writer.updateDocuments(new Term(DOC_ID, doc.document().id()), block(doc));
+            for (int i = 0; i < documents.size(); i++) {
+                IndexedDocument doc = documents.get(i);
+                seqNo = writer.updateDocuments(new Term(DOC_ID, doc.document().id()), block(doc, typed.get(i),
+                        JSON.writeValueAsString(typed.get(i))));
             }
             commitThrough(seqNo);
             if (hnsw != null) {
                 for (IndexedDocument doc : documents) {
                     String id = doc.document().id();
                     for (int i = 0; i < doc.chunks().size(); i++) {
-                        hnsw.put(chunkId(id, i), doc.vectors().get(i));
+                        hnsw.put(chunkId(id, i), similarity.prepare(doc.vectors().get(i)));
                     }
                     removeHnswChunksFrom(id, doc.chunks().size());
                 }
@@ -254,15 +303,21 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         data.put(UD_MODEL, model);
         data.put(UD_DIMENSION, String.valueOf(dimension));
         data.put(UD_ENGINE, engine.name());
+        data.put(UD_SIMILARITY, similarity.name());
+        data.put(UD_MAPPING, mapping.toJson());
         data.put(UD_COMMIT, String.valueOf(commitCounter));
         writer.setLiveCommitData(data.entrySet());
         return writer.commit();
     }
 
-    private List<org.apache.lucene.document.Document> block(IndexedDocument indexed) {
+    /**
+     * @param metadata     the typed metadata to index for filters
+     * @param metadataJson the metadata to store (the same, except for keys an upgrade could not type)
+     */
+    private List<org.apache.lucene.document.Document> block(IndexedDocument indexed, Map<String, Object> metadata,
+                                                            String metadataJson) {
         Document doc = indexed.document();
         List<org.apache.lucene.document.Document> block = new ArrayList<>(indexed.chunks().size() + 1);
-        Map<String, List<String>> filterValues = doc.filterValues();
         for (int i = 0; i < indexed.chunks().size(); i++) {
             Chunk chunk = indexed.chunks().get(i);
             org.apache.lucene.document.Document d = new org.apache.lucene.document.Document();
@@ -280,11 +335,13 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             // than counting it once (nDCG@10 0.363 vs 0.355 on Cranfield, docs/benchmarks.md).
             d.add(new TextField(CONTENT, doc.title().isEmpty() ? chunk.text() : doc.title() + "\n" + chunk.text(),
                     Field.Store.NO));
-            filterValues.forEach((key, values) ->
-                    values.forEach(v -> d.add(new StringField(META_PREFIX + key, v, Field.Store.NO))));
-            float[] vector = indexed.vectors().get(i);
+            LuceneMetadataFields.add(d, metadata);
+            if (!metadataJson.equals("{}")) {
+                d.add(new StoredField(METADATA, metadataJson));
+            }
+            float[] vector = similarity.prepare(indexed.vectors().get(i));
             if (engine == VectorEngine.LUCENE) {
-                d.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+                d.add(new KnnFloatVectorField(VECTOR, vector, luceneFunction()));
             } else {
                 d.add(new StoredField(VECTOR_RAW, toBytes(vector)));
             }
@@ -293,9 +350,11 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         org.apache.lucene.document.Document parent = new org.apache.lucene.document.Document();
         parent.add(new StringField(DOC_ID, doc.id(), Field.Store.YES));
         parent.add(new StringField(KIND, KIND_DOC, Field.Store.NO));
+        parent.add(new SortedDocValuesField(DOC_KEY, new BytesRef(doc.id())));
         parent.add(new StoredField(TITLE, doc.title()));
         parent.add(new StoredField(TEXT, doc.text()));
-        parent.add(new StoredField(METADATA, JSON.writeValueAsString(doc.metadata())));
+        parent.add(new StoredField(METADATA, metadataJson));
+        LuceneMetadataFields.add(parent, metadata);
         block.add(parent);
         return block;
     }
@@ -328,7 +387,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
                         d.getField(TOKENS).numericValue().intValue()));
             }
             chunks.sort(Comparator.comparingInt(Chunk::ordinal));
-            Map<String, Object> metadata = JSON.readValue(parent.get(METADATA), new TypeReference<>() {});
+            Map<String, Object> metadata = readMetadata(parent.get(METADATA));
             return Optional.of(new StoredDocument(documentId, parent.get(TITLE), parent.get(TEXT), metadata, chunks));
         });
     }
@@ -341,13 +400,14 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     }
 
     @Override
-    public List<ChunkHit> searchText(String query, int k, MetadataFilter filter) {
+    public List<ChunkHit> searchText(String query, int k, Filter filter) {
+        Query where = filterQuery(filter, KIND_CHUNK);
         try {
             Query text = new QueryBuilder(analyzer).createBooleanQuery(CONTENT, query, Occur.SHOULD);
             if (text == null) {
                 return List.of(); // nothing left after analysis, e.g. only stop words
             }
-            Query q = withFilter(new BooleanQuery.Builder().add(text, Occur.MUST), filter).build();
+            Query q = new BooleanQuery.Builder().add(text, Occur.MUST).add(where, Occur.FILTER).build();
             return withSearcher(searcher -> toHits(searcher, searcher.search(q, k).scoreDocs, null));
         } catch (IndexSearcher.TooManyClauses e) {
             throw tooManyClauses(filter);
@@ -355,47 +415,74 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     }
 
     @Override
-    public List<ChunkHit> searchVector(float[] vector, int k, MetadataFilter filter) {
+    public List<ChunkHit> searchVector(float[] vector, int k, Filter filter) {
+        Query where = filterQuery(filter, KIND_CHUNK);
         try {
-            return searchVectorUnchecked(vector, k, filter);
+            return searchVectorUnchecked(similarity.prepare(vector), k, filter, where);
         } catch (IndexSearcher.TooManyClauses e) {
             throw tooManyClauses(filter);
         }
     }
 
     /** Lucene's clause limit, reported as the client error it is, blaming the filter when it alone is too large. */
-    private static InvalidRequestException tooManyClauses(MetadataFilter filter) {
+    private static InvalidRequestException tooManyClauses(Filter filter) {
         int max = IndexSearcher.getMaxClauseCount();
-        return filter.terms().size() + 1 >= max
-                ? new InvalidRequestException("filter", "the filter has too many keys: at most " + (max - 2))
-                : new InvalidRequestException("query", "the query has too many terms: at most " + max
-                        + " terms and filter keys together");
+        return filter.matchesAll()
+                ? new InvalidRequestException("query", "the query has too many terms: at most " + max)
+                : new InvalidRequestException("filter", "the filter and query have too many clauses together: at most "
+                        + max);
     }
 
-    private List<ChunkHit> searchVectorUnchecked(float[] vector, int k, MetadataFilter filter) {
+    /** The records of one kind that a filter selects; checks the filter's operands against the mapping first. */
+    private Query filterQuery(Filter filter, String kind) {
+        FilterTypes.check(filter, mapping);
+        Query kindQuery = new TermQuery(new Term(KIND, kind));
+        if (filter.matchesAll()) {
+            return kindQuery;
+        }
+        return new BooleanQuery.Builder().add(kindQuery, Occur.FILTER)
+                .add(LuceneMetadataFields.query(filter, mapping), Occur.FILTER).build();
+    }
+
+    private VectorSimilarityFunction luceneFunction() {
+        return switch (similarity) {
+            case COSINE -> VectorSimilarityFunction.DOT_PRODUCT; // on vectors normalised on the way in
+            case DOT -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+            case EUCLIDEAN -> VectorSimilarityFunction.EUCLIDEAN;
+        };
+    }
+
+    /** Lucene's vector score turned back into the similarity this index reports ({@link VectorSimilarity}). */
+    private float reportedScore(float luceneScore) {
+        return switch (similarity) {
+            case COSINE -> 2 * luceneScore - 1; // Lucene scores DOT_PRODUCT as (1 + dot) / 2
+            case DOT -> luceneScore < 1 ? 1 - 1 / luceneScore : luceneScore - 1; // its scaling of inner products
+            case EUCLIDEAN -> luceneScore; // 1 / (1 + d^2)
+        };
+    }
+
+    private List<ChunkHit> searchVectorUnchecked(float[] vector, int k, Filter filter, Query where) {
         if (vector.length != dimension) {
             throw new IllegalArgumentException("query vector has " + vector.length + " dimensions, index has " + dimension);
         }
         if (hnsw != null) {
-            return searchHnsw(vector, k, filter);
+            return searchHnsw(vector, k, filter, where);
         }
-        Query filterQuery = filter.isEmpty() ? null : withFilter(new BooleanQuery.Builder(), filter).build();
         // Explore at least VECTOR_CANDIDATES per graph (like hnswlib's ef) and keep the best k:
-        // asking Lucene for exactly k gives poor recall for small k on large indexes.
-        Query q = new KnnFloatVectorQuery(VECTOR, vector, Math.max(k, VECTOR_CANDIDATES), filterQuery);
-        // Lucene scores DOT_PRODUCT as (1 + dot) / 2; report the dot product (cosine) itself.
-        return withSearcher(searcher -> toHits(searcher, searcher.search(q, k).scoreDocs, s -> 2 * s - 1));
+        // asking Lucene for exactly k gives poor recall for small k on large indexes. The filter runs
+        // inside the graph search (Lucene falls back to exact search when it selects few chunks).
+        Query q = new KnnFloatVectorQuery(VECTOR, vector, Math.max(k, VECTOR_CANDIDATES), where);
+        return withSearcher(searcher -> toHits(searcher, searcher.search(q, k).scoreDocs, this::reportedScore));
     }
 
-    private List<ChunkHit> searchHnsw(float[] vector, int k, MetadataFilter filter) {
-        if (filter.isEmpty()) {
+    private List<ChunkHit> searchHnsw(float[] vector, int k, Filter filter, Query where) {
+        if (filter.matchesAll()) {
             return hitsForChunkIds(hnsw.nearest(vector, k));
         }
         // hnswlib has no filtered search: score the allowed chunks exactly when they are few,
         // otherwise widen the graph search until enough allowed chunks are found.
         Set<String> allowed = withSearcher(searcher -> {
-            Query q = withFilter(new BooleanQuery.Builder(), filter).build();
-            TopDocs docs = searcher.search(q, 20_001);
+            TopDocs docs = searcher.search(where, 20_001);
             StoredFields fields = searcher.storedFields();
             Set<String> ids = new java.util.HashSet<>();
             for (ScoreDoc sd : docs.scoreDocs) {
@@ -406,8 +493,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         if (allowed.size() <= 20_000) {
             List<HnswlibVectors.Scored> scored = new ArrayList<>();
             for (String id : allowed) {
-                hnsw.vector(id).ifPresent(v -> scored.add(
-                        new HnswlibVectors.Scored(id, org.apache.lucene.util.VectorUtil.dotProduct(vector, v))));
+                hnsw.vector(id).ifPresent(v -> scored.add(new HnswlibVectors.Scored(id, hnsw.score(vector, v))));
             }
             scored.sort(Comparator.comparingDouble(HnswlibVectors.Scored::score).reversed());
             return hitsForChunkIds(scored.subList(0, Math.min(k, scored.size())));
@@ -437,13 +523,6 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         return hits.stream().sorted(Comparator.comparingDouble(ChunkHit::score).reversed()).toList();
     }
 
-    private BooleanQuery.Builder withFilter(BooleanQuery.Builder builder, MetadataFilter filter) {
-        builder.add(new TermQuery(new Term(KIND, KIND_CHUNK)), Occur.FILTER);
-        filter.terms().forEach((key, values) -> builder.add(
-                new TermInSetQuery(META_PREFIX + key, values.stream().map(BytesRef::new).toList()), Occur.FILTER));
-        return builder;
-    }
-
     private interface ScoreMap {
         float apply(float luceneScore);
     }
@@ -454,11 +533,148 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         for (ScoreDoc sd : docs) {
             org.apache.lucene.document.Document d = fields.document(sd.doc);
             float score = scoreMap == null ? sd.score : scoreMap.apply(sd.score);
+            String meta = d.get(METADATA);
+            Map<String, Object> metadata = meta == null ? Map.of() : readMetadata(meta);
             hits.add(new ChunkHit(d.get(DOC_ID), d.get(CHUNK_ID), d.getField(ORDINAL).numericValue().intValue(), score,
                     d.get(TITLE), d.get(TEXT), d.getField(START).numericValue().intValue(),
-                    d.getField(END).numericValue().intValue(), List.of()));
+                    d.getField(END).numericValue().intValue(), List.of(), metadata));
         }
         return hits;
+    }
+
+    /** Stored metadata back in canonical form (Jackson reads small integers as Integer). */
+    private static Map<String, Object> readMetadata(String json) {
+        Map<String, Object> raw = JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
+        Map<String, Object> out = new LinkedHashMap<>();
+        raw.forEach((k, v) -> out.put(k, v instanceof List<?> l ? l.stream().map(Metadata::scalar).toList()
+                : Metadata.scalar(v)));
+        return out;
+    }
+
+    // ---- documents by filter ------------------------------------------------------------------
+
+    @Override
+    public long count(Filter filter) {
+        Query q = filterQuery(filter, KIND_DOC);
+        return withSearcher(searcher -> (long) searcher.count(q));
+    }
+
+    @Override
+    public DocumentPage list(Filter filter, int limit, String cursor) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+        Query where = filterQuery(filter, KIND_DOC);
+        Query q = cursor == null ? where : new BooleanQuery.Builder().add(where, Occur.FILTER)
+                .add(TermRangeQuery.newStringRange(DOC_ID, cursor, null, false, false), Occur.FILTER).build();
+        List<String> ids = withSearcher(searcher -> {
+            TopDocs top = searcher.search(q, limit + 1, new Sort(new SortField(DOC_KEY, SortField.Type.STRING)));
+            StoredFields fields = searcher.storedFields();
+            List<String> out = new ArrayList<>(top.scoreDocs.length);
+            for (ScoreDoc sd : top.scoreDocs) {
+                out.add(fields.document(sd.doc, Set.of(DOC_ID)).get(DOC_ID));
+            }
+            return out;
+        });
+        boolean more = ids.size() > limit;
+        List<StoredDocument> docs = new ArrayList<>(Math.min(limit, ids.size()));
+        for (String id : ids.subList(0, Math.min(limit, ids.size()))) {
+            get(id).ifPresent(docs::add); // deleted since the page was read: left out
+        }
+        return new DocumentPage(docs, more ? ids.get(limit - 1) : null);
+    }
+
+    @Override
+    public long delete(Filter filter) {
+        if (filter.matchesAll()) {
+            return deleteAll();
+        }
+        Query where = filterQuery(filter, KIND_DOC);
+        List<String> ids = withSearcher(searcher -> {
+            List<String> out = new ArrayList<>();
+            StoredFields fields = searcher.storedFields();
+            for (ScoreDoc sd : searcher.search(where, Integer.MAX_VALUE).scoreDocs) {
+                out.add(fields.document(sd.doc, Set.of(DOC_ID)).get(DOC_ID));
+            }
+            return out;
+        });
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (DocumentLocks.Held held = documentLocks.lock(ids)) {
+            long seqNo = -1;
+            for (String id : ids) {
+                seqNo = writer.deleteDocuments(new Term(DOC_ID, id));
+            }
+            commitThrough(seqNo);
+            if (hnsw != null) {
+                ids.forEach(id -> removeHnswChunksFrom(id, 0));
+            }
+            return ids.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException("index delete failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every document, and the mapping with them: a later document may use a key with another type. */
+    private long deleteAll() {
+        synchronized (commitLock) {
+            try {
+                long before = count(Filter.ALL);
+                writer.deleteAll();
+                mapping.clear();
+                committedSeqNo = commit();
+                searchers.maybeRefreshBlocking();
+                if (hnsw != null) {
+                    hnsw.clear();
+                }
+                return before;
+            } catch (IOException e) {
+                throw new UncheckedIOException("index delete failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public Map<String, float[]> vectors(List<String> chunkIds) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        if (chunkIds.isEmpty()) {
+            return out;
+        }
+        if (hnsw != null) {
+            chunkIds.forEach(id -> hnsw.vector(id).ifPresent(v -> out.put(id, v.clone())));
+            return out;
+        }
+        List<BytesRef> terms = chunkIds.stream().map(BytesRef::new).toList();
+        return withSearcher(searcher -> {
+            TopDocs docs = searcher.search(new TermInSetQuery(CHUNK_ID, terms), chunkIds.size());
+            for (ScoreDoc sd : docs.scoreDocs) {
+                String id = searcher.storedFields().document(sd.doc, Set.of(CHUNK_ID)).get(CHUNK_ID);
+                float[] v = luceneVector(searcher, sd.doc);
+                if (v != null) {
+                    out.put(id, v);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The vector of one chunk record from Lucene's vector values; {@code doc} is top-level. */
+    private static float[] luceneVector(IndexSearcher searcher, int doc) throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(VECTOR);
+        if (values == null) {
+            return null;
+        }
+        KnnVectorValues.DocIndexIterator it = values.iterator();
+        int target = doc - leaf.docBase;
+        return it.advance(target) == target ? values.vectorValue(it.index()).clone() : null;
+    }
+
+    @Override
+    public MetadataMapping metadataMapping() {
+        return mapping;
     }
 
     @Override
@@ -496,7 +712,8 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             long vectors = hnsw != null ? hnsw.size() : chunks;
             int segments = searcher.getIndexReader().leaves().size();
             return new IndexStats(docs, chunks, vectors, segments, sizeOnDisk(), engine.name().toLowerCase(),
-                    model, dimension, FORMAT_VERSION, Version.LATEST.toString(), vectorParameters());
+                    model, dimension, similarity.jsonName(), FORMAT_VERSION, Version.LATEST.toString(),
+                    vectorParameters());
         });
     }
 
@@ -555,6 +772,82 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         }
     }
 
+    // ---- upgrade --------------------------------------------------------------------------------
+
+    /**
+     * Rewrites a format-1 index (metadata as untyped strings, no listing order) as format 2 from
+     * what it stores: texts, chunks and vectors are kept, nothing is re-embedded. Metadata types
+     * come from first use in id order; a value that conflicts with its key's type stays stored but
+     * is not indexed for filters (logged).
+     */
+    private void upgradeFromFormat1() throws IOException {
+        long started = System.nanoTime();
+        int documents = 0;
+        int untyped = 0;
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            StoredFields fields = searcher.storedFields();
+            // Format 1 has no sortable id: order the parents by id here, so types come from first use in id order.
+            ScoreDoc[] parents = searcher.search(new TermQuery(new Term(KIND, KIND_DOC)), Integer.MAX_VALUE).scoreDocs;
+            Map<String, Integer> byId = new java.util.TreeMap<>();
+            for (ScoreDoc p : parents) {
+                byId.put(fields.document(p.doc, Set.of(DOC_ID)).get(DOC_ID), p.doc);
+            }
+            for (int parentDoc : byId.values()) {
+                ScoreDoc p = new ScoreDoc(parentDoc, 0);
+                org.apache.lucene.document.Document parent = fields.document(p.doc);
+                String id = parent.get(DOC_ID);
+                Map<String, Object> raw = JSON.readValue(parent.get(METADATA), new TypeReference<LinkedHashMap<String, Object>>() {});
+                Map<String, Object> typed = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> e : raw.entrySet()) {
+                    try {
+                        typed.putAll(mapping.admit(Metadata.normalize(Map.of(e.getKey(), e.getValue()))));
+                    } catch (InvalidRequestException conflict) {
+                        untyped++;
+                        log.warn("upgrade: document {} keeps metadata '{}' stored but not filterable: {}", id,
+                                e.getKey(), conflict.getMessage());
+                    }
+                }
+                Map<String, Object> stored = new LinkedHashMap<>(raw);
+                stored.putAll(typed);
+                Query chunkQuery = new BooleanQuery.Builder()
+                        .add(new TermQuery(new Term(DOC_ID, id)), Occur.FILTER)
+                        .add(new TermQuery(new Term(KIND, KIND_CHUNK)), Occur.FILTER).build();
+                List<Chunk> chunks = new ArrayList<>();
+                List<float[]> vectors = new ArrayList<>();
+                ScoreDoc[] chunkDocs = searcher.search(chunkQuery, Integer.MAX_VALUE).scoreDocs;
+                java.util.Arrays.sort(chunkDocs, Comparator.comparingInt((ScoreDoc sd) -> {
+                    try {
+                        return fields.document(sd.doc, Set.of(ORDINAL)).getField(ORDINAL).numericValue().intValue();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }));
+                for (ScoreDoc sd : chunkDocs) {
+                    org.apache.lucene.document.Document d = fields.document(sd.doc);
+                    chunks.add(new Chunk(d.getField(ORDINAL).numericValue().intValue(), d.get(TEXT),
+                            d.getField(START).numericValue().intValue(), d.getField(END).numericValue().intValue(),
+                            d.getField(TOKENS).numericValue().intValue()));
+                    BytesRef raw32 = d.getBinaryValue(VECTOR_RAW);
+                    vectors.add(raw32 != null ? fromBytes(raw32) : luceneVector(searcher, sd.doc));
+                }
+                Document doc = new Document(id, parent.get(TITLE), parent.get(TEXT), raw);
+                writer.updateDocuments(new Term(DOC_ID, id), block(new IndexedDocument(doc, chunks, vectors), typed,
+                        JSON.writeValueAsString(stored)));
+                documents++;
+            }
+        } finally {
+            searchers.release(searcher);
+        }
+        synchronized (commitLock) {
+            committedSeqNo = commit();
+        }
+        searchers.maybeRefreshBlocking();
+        log.info("upgraded the index under {} from format 1 to {}: {} documents rewritten ({} metadata values left"
+                + " unfiltered) in {} ms, nothing re-embedded", dataDir, FORMAT_VERSION, documents, untyped,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
     // ---- hnswlib engine -----------------------------------------------------------------------
 
     /**
@@ -568,14 +861,14 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         if (Files.isRegularFile(file) && Files.isRegularFile(marker)
                 && Files.readString(marker).strip().equals(String.valueOf(commitCounter))) {
             try {
-                return HnswlibVectors.load(file, dimension);
+                return HnswlibVectors.load(file, dimension, similarity);
             } catch (IOException | RuntimeException e) {
                 log.warn("hnsw snapshot unreadable ({}); rebuilding from the Lucene index", e.getMessage());
             }
         }
         Files.deleteIfExists(marker);
         long started = System.nanoTime();
-        HnswlibVectors vectors = HnswlibVectors.empty(dimension, 1024);
+        HnswlibVectors vectors = HnswlibVectors.empty(dimension, 1024, similarity);
         IndexSearcher searcher = searchers.acquire();
         try {
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {

@@ -29,23 +29,72 @@ public final class DocumentIngestor {
     private final Embedder embedder;
     private final DocumentIndex index;
 
+    private final int clientDimension;
+
     public DocumentIngestor(Chunker chunker, Embedder embedder, DocumentIndex index) {
         this.chunker = chunker;
         this.embedder = embedder;
         this.index = index;
+        this.clientDimension = 0;
+    }
+
+    private DocumentIngestor(DocumentIndex index, int dimension) {
+        this.chunker = null;
+        this.embedder = null;
+        this.index = index;
+        this.clientDimension = dimension;
+    }
+
+    /**
+     * The write path of a collection of client vectors: each document brings its {@code embedding}
+     * and is stored as one chunk, neither chunked nor embedded.
+     */
+    public static DocumentIngestor forClientVectors(DocumentIndex index, int dimension) {
+        return new DocumentIngestor(index, dimension);
     }
 
     /** Checks a document and gives it an id if it has none. Throws {@link InvalidRequestException}. */
     public static Document validate(Document doc) {
+        return validate(doc, true);
+    }
+
+    private static Document validate(Document doc, boolean requireText) {
         String id = doc.id() == null || doc.id().isEmpty() ? UUID.randomUUID().toString() : doc.id();
         if (!ID.matcher(id).matches()) {
             throw new InvalidRequestException("id", "id must be 1-256 characters without whitespace, control characters, '#', '/' or '?'");
         }
-        if (doc.text().isBlank()) {
+        if (requireText && doc.text().isBlank()) {
             throw new InvalidRequestException("text", "text must not be empty");
         }
-        doc.metadata().forEach(Metadata::values);
-        return new Document(id, doc.title(), doc.text(), doc.metadata());
+        return new Document(id, doc.title(), doc.text(), Metadata.normalize(doc.metadata()), doc.embedding());
+    }
+
+    /** Checks a document for this collection: validity, and an embedding exactly where the collection takes one. */
+    public Document validateFor(Document doc) {
+        // A client vector may stand alone (LangChain4j and Spring AI stores add bare embeddings).
+        Document valid = validate(doc, embedder != null);
+        if (embedder != null && valid.embedding() != null) {
+            throw new InvalidRequestException("embedding", "this collection embeds its text with " + embedder.name()
+                    + "; leave embedding out, or use a collection created with vectors");
+        }
+        if (embedder == null) {
+            float[] e = valid.embedding();
+            if (e == null) {
+                throw new InvalidRequestException("embedding", "this collection stores client vectors: each document"
+                        + " needs an embedding of " + clientDimension + " numbers");
+            }
+            if (e.length != clientDimension) {
+                throw new InvalidRequestException("embedding", "embedding has " + e.length + " numbers; this collection's"
+                        + " vectors have " + clientDimension);
+            }
+            for (float x : e) {
+                if (!Float.isFinite(x)) {
+                    throw new InvalidRequestException("embedding", "embedding values must be finite numbers");
+                }
+            }
+        }
+        index.metadataMapping().check(valid.metadata());
+        return valid;
     }
 
     public Ingested ingest(Document doc) {
@@ -61,7 +110,17 @@ public final class DocumentIngestor {
 
     /** Validates, chunks and embeds a batch (one embedding pass), ready to write; writes nothing. */
     public List<IndexedDocument> prepare(List<Document> documents) {
-        List<Document> docs = documents.stream().map(DocumentIngestor::validate).toList();
+        List<Document> docs = documents.stream().map(this::validateFor).toList();
+        if (embedder == null) {
+            List<IndexedDocument> out = new ArrayList<>(docs.size());
+            for (Document doc : docs) {
+                // One chunk, the whole text; its token count is its word count (no model tokenizer here).
+                int words = doc.text().isBlank() ? 0 : doc.text().strip().split("\\s+").length;
+                out.add(new IndexedDocument(doc, List.of(new Chunk(0, doc.text(), 0, doc.text().length(), words)),
+                        List.of(doc.embedding())));
+            }
+            return out;
+        }
         List<List<Chunk>> chunks = new ArrayList<>(docs.size());
         List<String> passages = new ArrayList<>();
         for (Document doc : docs) {

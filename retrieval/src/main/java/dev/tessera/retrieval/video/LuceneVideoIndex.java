@@ -1,7 +1,10 @@
 package dev.tessera.retrieval.video;
 
 import dev.tessera.retrieval.document.Metadata;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.document.MetadataMapping;
+import dev.tessera.retrieval.filter.Filter;
+import dev.tessera.retrieval.filter.FilterTypes;
+import dev.tessera.retrieval.index.LuceneMetadataFields;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -63,11 +66,12 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Search by example: each example entry asks HNSW for its nearest stored entries (same backbone,
  * filters applied); the clips those belong to are ranked by how much of the example the retrieved
  * entries cover, and the best {@value #RESCORED} (or 4k) are scored exactly by {@link ClipMatch}.
- * On-disk format version {@value #FORMAT_VERSION} in the commit data.
+ * On-disk format version {@value #FORMAT_VERSION} in the commit data, with the metadata mapping;
+ * format 1 (untyped metadata) is rewritten as format 2 on open from the clips it stores.
  */
 public final class LuceneVideoIndex implements VideoIndex {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     /** Stored entries each example entry retrieves from HNSW. */
     static final int CANDIDATES = 100;
     /** Clips scored exactly: the best by the HNSW estimate, at least this many (or 4k). */
@@ -83,37 +87,63 @@ public final class LuceneVideoIndex implements VideoIndex {
     private static final String BACKBONE = "backbone";
     private static final String SOURCE = "source";
     private static final String METADATA = "metadata";
-    private static final String META_PREFIX = "m.";
     private static final String SHAPE = "shape";          // frames, height, width, K, D as ints
     private static final String POSITIONS = "positions";  // int32 LE
     private static final String TIMES = "times";          // int64 LE
     private static final String CODEBOOK = "codebook";    // float32 LE, K × D
     private static final String UD_FORMAT = "tessera.video.format";
+    private static final String UD_MAPPING = "tessera.video.metadata.mapping";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Path dir;
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    private final MetadataMapping mapping;
 
     private LuceneVideoIndex(Path dir) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir);
         this.directory = FSDirectory.open(dir);
-        if (DirectoryReader.indexExists(directory)) {
-            String format = SegmentInfos.readLatestCommit(directory).getUserData().getOrDefault(UD_FORMAT, "?");
-            if (!String.valueOf(FORMAT_VERSION).equals(format)) {
-                directory.close();
-                throw new IllegalStateException("video index under " + dir + " has format " + format
-                        + "; this version reads format " + FORMAT_VERSION);
-            }
+        Map<String, String> existing = DirectoryReader.indexExists(directory)
+                ? SegmentInfos.readLatestCommit(directory).getUserData() : Map.of();
+        String format = existing.getOrDefault(UD_FORMAT, String.valueOf(FORMAT_VERSION));
+        this.mapping = existing.containsKey(UD_MAPPING)
+                ? MetadataMapping.fromJson(JSON.readValue(existing.get(UD_MAPPING), new TypeReference<Map<String, String>>() {}))
+                : new MetadataMapping();
+        if (!String.valueOf(FORMAT_VERSION).equals(format) && !"1".equals(format)) {
+            directory.close();
+            throw new IllegalStateException("video index under " + dir + " has format " + format
+                    + "; this version reads format " + FORMAT_VERSION);
         }
         IndexWriterConfig config = new IndexWriterConfig().setCodec(new WideVectorsCodec())
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
         this.writer = new IndexWriter(directory, config);
-        writer.setLiveCommitData(Map.of(UD_FORMAT, String.valueOf(FORMAT_VERSION)).entrySet());
-        writer.commit();
+        commit();
         this.searchers = new SearcherManager(writer, null);
+        if ("1".equals(format)) {
+            upgradeFromFormat1();
+        }
+    }
+
+    private void commit() throws IOException {
+        writer.setLiveCommitData(Map.of(UD_FORMAT, String.valueOf(FORMAT_VERSION), UD_MAPPING, mapping.toJson())
+                .entrySet());
+        writer.commit();
+    }
+
+    /** Format 1 indexed metadata as untyped strings: every clip is written again, typed. */
+    private void upgradeFromFormat1() throws IOException {
+        List<IndexedClip> clips = withSearcher(searcher -> {
+            List<IndexedClip> out = new ArrayList<>();
+            for (ScoreDoc sd : searcher.search(new TermQuery(new Term(KIND, KIND_CLIP)), Integer.MAX_VALUE).scoreDocs) {
+                out.add(read(searcher.storedFields().document(sd.doc)));
+            }
+            return out;
+        });
+        for (IndexedClip clip : clips) {
+            put(clip);
+        }
     }
 
     /** Opens (or creates) the video index in {@code dir} (the service uses {@code <data-dir>/video}). */
@@ -132,7 +162,7 @@ public final class LuceneVideoIndex implements VideoIndex {
         if (clip.dimension() > MAX_DIMENSION) {
             throw new IllegalArgumentException("vectors of " + clip.dimension() + " dimensions; at most " + MAX_DIMENSION);
         }
-        Map<String, List<String>> terms = filterTerms(clip);
+        Map<String, Object> typed = mapping.admit(filterable(clip));
         List<org.apache.lucene.document.Document> block = new ArrayList<>();
         String vectorField = vectorField(clip.dimension());
         for (float[] entry : clip.codebook()) {
@@ -141,7 +171,7 @@ public final class LuceneVideoIndex implements VideoIndex {
             d.add(new SortedDocValuesField(CLIP_ID_DV, new BytesRef(clip.id())));
             d.add(new StringField(KIND, KIND_ENTRY, Field.Store.NO));
             d.add(new StringField(BACKBONE, clip.backbone(), Field.Store.NO));
-            terms.forEach((key, values) -> values.forEach(v -> d.add(new StringField(META_PREFIX + key, v, Field.Store.NO))));
+            LuceneMetadataFields.add(d, typed);
             d.add(new KnnFloatVectorField(vectorField, ClipMatch.unit(entry), VectorSimilarityFunction.DOT_PRODUCT));
             block.add(d);
         }
@@ -149,7 +179,7 @@ public final class LuceneVideoIndex implements VideoIndex {
         parent.add(new StringField(CLIP_ID, clip.id(), Field.Store.YES));
         parent.add(new StringField(KIND, KIND_CLIP, Field.Store.NO));
         parent.add(new StringField(BACKBONE, clip.backbone(), Field.Store.YES));
-        terms.forEach((key, values) -> values.forEach(v -> parent.add(new StringField(META_PREFIX + key, v, Field.Store.NO))));
+        LuceneMetadataFields.add(parent, typed);
         parent.add(new StoredField(SOURCE, clip.source()));
         parent.add(new StoredField(METADATA, JSON.writeValueAsString(clip.metadata())));
         ByteBuffer shape = le(5 * Integer.BYTES);
@@ -171,21 +201,20 @@ public final class LuceneVideoIndex implements VideoIndex {
         block.add(parent);
         try {
             writer.updateDocuments(new Term(CLIP_ID, clip.id()), block);
-            writer.commit();
+            commit();
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
             throw new UncheckedIOException("video index write failed: " + e.getMessage(), e);
         }
     }
 
-    /** The clip's metadata as exact-match terms; its source is filterable as {@code source} unless metadata says otherwise. */
-    private static Map<String, List<String>> filterTerms(IndexedClip clip) {
-        Map<String, List<String>> terms = new LinkedHashMap<>();
-        clip.metadata().forEach((k, v) -> terms.put(k, Metadata.values(k, v)));
+    /** The clip's metadata for filters; its source is filterable as {@code source} unless metadata says otherwise. */
+    private static Map<String, Object> filterable(IndexedClip clip) {
+        Map<String, Object> values = new LinkedHashMap<>(Metadata.normalize(clip.metadata()));
         if (!clip.source().isEmpty()) {
-            terms.putIfAbsent(SOURCE, List.of(clip.source()));
+            values.putIfAbsent(SOURCE, clip.source());
         }
-        return terms;
+        return values;
     }
 
     @Override
@@ -236,15 +265,17 @@ public final class LuceneVideoIndex implements VideoIndex {
     }
 
     @Override
-    public List<ClipHit> search(ClipQuery query, int k, MetadataFilter filter, String excludeId) {
+    public List<ClipHit> search(ClipQuery query, int k, Filter filter, String excludeId) {
         if (k < 1) {
             return List.of();
         }
+        FilterTypes.check(filter, mapping);
         BooleanQuery.Builder f = new BooleanQuery.Builder()
                 .add(new TermQuery(new Term(KIND, KIND_ENTRY)), Occur.FILTER)
                 .add(new TermQuery(new Term(BACKBONE, query.backbone())), Occur.FILTER);
-        filter.terms().forEach((key, values) -> f.add(new TermInSetQuery(META_PREFIX + key,
-                values.stream().map(BytesRef::new).toList()), Occur.FILTER));
+        if (!filter.matchesAll()) {
+            f.add(LuceneMetadataFields.query(filter, mapping), Occur.FILTER);
+        }
         Query entryFilter = f.build();
         String field = vectorField(query.dimension());
         double[] shares = query.shares();

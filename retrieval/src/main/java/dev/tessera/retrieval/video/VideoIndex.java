@@ -1,6 +1,6 @@
 package dev.tessera.retrieval.video;
 
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,7 +20,7 @@ public interface VideoIndex extends AutoCloseable {
      *
      * @param excludeId a clip id to leave out (the example itself, when it is a stored clip), or null
      */
-    List<ClipHit> search(ClipQuery query, int k, MetadataFilter filter, String excludeId);
+    List<ClipHit> search(ClipQuery query, int k, Filter filter, String excludeId);
 
     /** Number of stored clips. */
     long count();

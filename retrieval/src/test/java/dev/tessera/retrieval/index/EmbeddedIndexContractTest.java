@@ -13,8 +13,9 @@ class EmbeddedIndexContractTest {
         Path dir;
 
         @Override
-        protected DocumentIndex openEmptyIndex(String model, int dimension) {
-            return LuceneDocumentIndex.open(dir, model, dimension, VectorEngine.LUCENE);
+        protected DocumentIndex openEmptyIndex(String collection, String model, int dimension,
+                                               VectorSimilarity similarity) {
+            return LuceneDocumentIndex.open(dir.resolve(collection), model, dimension, VectorEngine.LUCENE, similarity);
         }
     }
 
@@ -24,8 +25,9 @@ class EmbeddedIndexContractTest {
         Path dir;
 
         @Override
-        protected DocumentIndex openEmptyIndex(String model, int dimension) {
-            return LuceneDocumentIndex.open(dir, model, dimension, VectorEngine.HNSWLIB);
+        protected DocumentIndex openEmptyIndex(String collection, String model, int dimension,
+                                               VectorSimilarity similarity) {
+            return LuceneDocumentIndex.open(dir.resolve(collection), model, dimension, VectorEngine.HNSWLIB, similarity);
         }
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +68,7 @@ class LuceneVideoIndexTest {
             // c: five seconds of something else, then the red/blue scene
             index.put(clip("c", "b", Map.of(), 10, t -> t < 5 ? new int[] {4, 5} : new int[] {0, 1}));
             IndexedClip example = clip("q", "b", Map.of(), 3, t -> new int[] {0, 1});
-            List<ClipHit> hits = index.search(ClipQuery.of(example), 10, MetadataFilter.NONE, null);
+            List<ClipHit> hits = index.search(ClipQuery.of(example), 10, Filter.ALL, null);
             assertThat(hits).extracting(ClipHit::id).containsExactly("a", "c", "b");
             assertThat(hits.get(0).score()).isGreaterThan(0.95);
             assertThat(hits.get(2).score()).isLessThan(0.5);
@@ -88,13 +88,13 @@ class LuceneVideoIndexTest {
             index.put(clip("other", "another-backbone", Map.of(), 10, t -> new int[] {0, 1}));
             index.put(clip("d", "b", Map.of("kind", "other"), 4, t -> new int[] {0, 1}));
             ClipQuery q = ClipQuery.of(redBlue("a"));
-            assertThat(index.search(q, 10, MetadataFilter.NONE, null)).extracting(ClipHit::id).containsExactlyInAnyOrder("a", "d");
-            assertThat(index.search(q, 10, MetadataFilter.NONE, "a")).extracting(ClipHit::id).containsExactly("d");
-            assertThat(index.search(q, 10, MetadataFilter.of(Map.of("kind", "swap")), null)).extracting(ClipHit::id)
+            assertThat(index.search(q, 10, Filter.ALL, null)).extracting(ClipHit::id).containsExactlyInAnyOrder("a", "d");
+            assertThat(index.search(q, 10, Filter.ALL, "a")).extracting(ClipHit::id).containsExactly("d");
+            assertThat(index.search(q, 10, Filter.parse(Map.of("kind", "swap")), null)).extracting(ClipHit::id)
                     .containsExactly("a");
-            assertThat(index.search(q, 10, MetadataFilter.of(Map.of("source", "d.mp4")), null)).extracting(ClipHit::id)
+            assertThat(index.search(q, 10, Filter.parse(Map.of("source", "d.mp4")), null)).extracting(ClipHit::id)
                     .containsExactly("d");
-            assertThat(index.search(q, 1, MetadataFilter.NONE, null)).hasSize(1);
+            assertThat(index.search(q, 1, Filter.ALL, null)).hasSize(1);
         }
     }
 
@@ -116,7 +116,7 @@ class LuceneVideoIndexTest {
             index.put(clip("a", "b", Map.of(), 2, t -> new int[] {3}));   // replace: one clip, new entries only
             assertThat(index.count()).isEqualTo(2);
             assertThat(index.get("a").orElseThrow().frames()).isEqualTo(2);
-            List<ClipHit> hits = index.search(ClipQuery.of(redBlue("q")), 10, MetadataFilter.NONE, null);
+            List<ClipHit> hits = index.search(ClipQuery.of(redBlue("q")), 10, Filter.ALL, null);
             assertThat(hits).allSatisfy(h -> assertThat(h.score()).isLessThan(0.5));
             assertThat(index.delete("a")).isTrue();
             assertThat(index.delete("a")).isFalse();
@@ -136,7 +136,7 @@ class LuceneVideoIndexTest {
             index.put(wide);
         }
         try (LuceneVideoIndex index = LuceneVideoIndex.open(dir)) {
-            List<ClipHit> hits = index.search(ClipQuery.of(wide), 5, MetadataFilter.NONE, null);
+            List<ClipHit> hits = index.search(ClipQuery.of(wide), 5, Filter.ALL, null);
             assertThat(hits).singleElement().satisfies(h -> assertThat(h.score()).isCloseTo(1.0, within(1e-5)));
         }
     }

@@ -21,21 +21,31 @@ public class AdminStats {
      * @param embeddingModel the search model's entry of {@code /v1/models} (name, dimension, device)
      * @param jobs           bulk jobs queued, running, or interrupted (waiting for a resume)
      * @param videos         video clips stored for search by example
+     * @param index          the default collection's index
+     * @param collections    every collection, with its own counts
      */
     public record Stats(Instant generatedAt, IndexStats index, ModelView embeddingModel, Tokenizers tokenizers,
-                        List<JobStatus> jobs, RequestHistory.Requests requests, long videos) {}
+                        List<JobStatus> jobs, RequestHistory.Requests requests, long videos,
+                        List<CollectionSummary> collections) {}
+
+    /** One collection at a glance; {@code model} is null for client vectors. */
+    public record CollectionSummary(String name, String model, int dimension, String similarity, long documents,
+                                    long chunks, long sizeOnDiskBytes, int metadataKeys) {}
 
     /** Image and context tokenizers and vision towers: those that can be served, and those installed but not servable (with why). */
     public record Tokenizers(List<ModelView> installed, List<ModelView> unavailable) {}
 
     private final DocumentIndex index;
+    private final dev.tessera.retrieval.collection.CollectionRegistry collections;
     private final ModelCatalog models;
     private final BulkIngestJobs jobs;
     private final RequestHistory requests;
     private final dev.tessera.retrieval.video.VideoIndex videos;
 
     public AdminStats(DocumentIndex index, ModelCatalog models, BulkIngestJobs jobs, RequestHistory requests,
-                      dev.tessera.retrieval.video.VideoIndex videos) {
+                      dev.tessera.retrieval.video.VideoIndex videos,
+                      dev.tessera.retrieval.collection.CollectionRegistry collections) {
+        this.collections = collections;
         this.videos = videos;
         this.index = index;
         this.models = models;
@@ -53,6 +63,11 @@ public class AdminStats {
                         tokenizers.stream().filter(m -> !m.status().equals(ModelCatalog.UNAVAILABLE)).toList(),
                         tokenizers.stream().filter(m -> m.status().equals(ModelCatalog.UNAVAILABLE)).toList()),
                 jobs.all().stream().filter(j -> j.state().matches("queued|running|interrupted")).toList(),
-                requests.series(), videos.count());
+                requests.series(), videos.count(), collections.list().stream().map(c -> {
+                    IndexStats st = c.index().stats();
+                    return new CollectionSummary(c.name(), c.settings().model(), c.settings().dimension(),
+                            c.settings().similarity().jsonName(), st.documents(), st.chunks(), st.sizeOnDiskBytes(),
+                            c.index().metadataMapping().asMap().size());
+                }).toList());
     }
 }

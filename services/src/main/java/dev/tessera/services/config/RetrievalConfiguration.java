@@ -1,12 +1,14 @@
 package dev.tessera.services.config;
 
-import dev.tessera.retrieval.chunk.TokenChunker;
+import dev.tessera.retrieval.collection.CollectionRegistry;
+import dev.tessera.retrieval.collection.CollectionSettings;
 import dev.tessera.retrieval.context.ContextAssemblers;
 import dev.tessera.retrieval.document.DocumentParser;
 import dev.tessera.retrieval.embed.Embedder;
 import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.LuceneDocumentIndex;
 import dev.tessera.retrieval.index.VectorEngine;
+import dev.tessera.retrieval.index.VectorSimilarity;
 import dev.tessera.retrieval.index.opensearch.OpenSearchDocumentIndex;
 import dev.tessera.retrieval.index.opensearch.OpenSearchSettings;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
@@ -24,31 +26,55 @@ public class RetrievalConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(RetrievalConfiguration.class);
 
-    /** The embedded Lucene index under the data directory, or an OpenSearch index that several instances share. */
+    /**
+     * The named collections, each with its own index: embedded under {@code <data-dir>/collections},
+     * or one OpenSearch index each. The collection {@code default} (the configured model) is created
+     * at first start; a data directory of the release before collections becomes it.
+     */
     @Bean(destroyMethod = "close")
-    DocumentIndex documentIndex(TesseraProperties properties, EmbeddingModels models) {
+    CollectionRegistry collections(TesseraProperties properties, EmbeddingModels models) {
         Embedder embedder = models.searchModel();
         String backend = properties.index().backend();
-        return switch (backend) {
-            case TesseraProperties.Index.EMBEDDED -> LuceneDocumentIndex.open(properties.dataDir(), embedder.name(),
-                    embedder.dimension(), VectorEngine.parse(properties.vectorEngine()));
+        VectorEngine engine = VectorEngine.parse(properties.vectorEngine());
+        CollectionRegistry.IndexOpener opener = switch (backend) {
+            case TesseraProperties.Index.EMBEDDED -> (settings, dir) -> LuceneDocumentIndex.open(dir,
+                    settings.indexModel(), settings.dimension(), settings.vectorEngine(), settings.similarity());
             case TesseraProperties.Index.OPENSEARCH -> {
-                if (!properties.vectorEngine().trim().equalsIgnoreCase(VectorEngine.LUCENE.name())) {
+                if (engine != VectorEngine.LUCENE) {
                     log.warn("tessera.vector-engine={} is ignored: the OpenSearch backend searches vectors itself",
                             properties.vectorEngine());
                 }
-                yield OpenSearchDocumentIndex.open(openSearchSettings(properties.opensearch()), embedder.name(),
-                        embedder.dimension());
+                yield (settings, dir) -> OpenSearchDocumentIndex.open(openSearchSettings(properties.opensearch(),
+                        settings.name()), settings.indexModel(), settings.dimension(), settings.similarity());
             }
             default -> throw new IllegalStateException("tessera.index.backend: unknown backend '" + backend
                     + "'; allowed: " + TesseraProperties.Index.EMBEDDED + ", " + TesseraProperties.Index.OPENSEARCH);
         };
+        TesseraProperties.Search search = properties.search();
+        return new CollectionRegistry(properties.dataDir(), opener, models::get,
+                new CollectionRegistry.Chunking(properties.chunking().tokens(), properties.chunking().overlap()),
+                new CollectionRegistry.Searching(Fusion.of(search.fusion(), search.denseWeight(), search.rrfK()),
+                        search.candidates()),
+                new CollectionSettings(CollectionSettings.DEFAULT, embedder.name(), embedder.dimension(),
+                        VectorSimilarity.COSINE, engine));
+    }
+
+    /** The default collection's index: what the top-level routes and the admin page mean. Closed with the registry. */
+    @Bean(destroyMethod = "")
+    DocumentIndex documentIndex(CollectionRegistry collections) {
+        return collections.get(CollectionSettings.DEFAULT).index();
     }
 
     /** Blank credentials in properties (their default) are none to the client. */
     static OpenSearchSettings openSearchSettings(TesseraProperties.OpenSearch o) {
+        return openSearchSettings(o, CollectionSettings.DEFAULT);
+    }
+
+    /** The default collection keeps the configured index name (the release before collections used it); others add theirs. */
+    static OpenSearchSettings openSearchSettings(TesseraProperties.OpenSearch o, String collection) {
+        String index = collection.equals(CollectionSettings.DEFAULT) ? o.index() : o.index() + "-" + collection;
         return new OpenSearchSettings(o.hosts(), blankToNull(o.username()), blankToNull(o.password()),
-                blankToNull(o.apiKey()), o.trustStore(), blankToNull(o.trustStorePassword()), o.index(), o.shards(),
+                blankToNull(o.apiKey()), o.trustStore(), blankToNull(o.trustStorePassword()), index, o.shards(),
                 o.replicas(), o.connectTimeout(), o.requestTimeout(), o.bulkConcurrency(), o.bulkDocuments(),
                 o.retries(), o.retryBackoff());
     }
@@ -64,18 +90,13 @@ public class RetrievalConfiguration {
     }
 
     @Bean
-    DocumentIngestor documentIngestor(TesseraProperties properties, EmbeddingModels models, DocumentIndex index) {
-        Embedder embedder = models.searchModel();
-        TokenChunker chunker = new TokenChunker(embedder.tokenizer(), properties.chunking().tokens(),
-                properties.chunking().overlap());
-        return new DocumentIngestor(chunker, embedder, index);
+    DocumentIngestor documentIngestor(CollectionRegistry collections) {
+        return collections.get(CollectionSettings.DEFAULT).ingestor();
     }
 
     @Bean
-    HybridSearcher hybridSearcher(TesseraProperties properties, EmbeddingModels models, DocumentIndex index) {
-        TesseraProperties.Search search = properties.search();
-        return new HybridSearcher(index, models.searchModel(),
-                Fusion.of(search.fusion(), search.denseWeight(), search.rrfK()), search.candidates());
+    HybridSearcher hybridSearcher(CollectionRegistry collections) {
+        return collections.get(CollectionSettings.DEFAULT).searcher();
     }
 
     @Bean

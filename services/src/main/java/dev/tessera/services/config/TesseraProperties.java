@@ -249,10 +249,22 @@ public record TesseraProperties(
      * writes and admin calls need {@code Authorization: Bearer <key>}; reads and computations too
      * when {@code protectReads} is set. From the environment: {@code TESSERA_SECURITY_APIKEYS=k1,k2}.
      *
-     * @param apiKeys      accepted keys; blank entries are ignored
+     * @param apiKeys      accepted keys, each admin on every collection; blank entries are ignored
      * @param protectReads whether reads (GET, search, embeddings, RAG context, image tokens) need a key as well
+     * @param keys         keys with a role and the collections they may touch
      */
     public record Security(
             @DefaultValue List<String> apiKeys,
-            @DefaultValue("false") boolean protectReads) {}
+            @DefaultValue("false") boolean protectReads,
+            @DefaultValue List<Key> keys) {}
+
+    /**
+     * One scoped API key.
+     *
+     * @param role        {@code read} (reads and searches), {@code write} (also stores and deletes documents,
+     *                    creates collections when its scope is {@code *}) or {@code admin} (also drops
+     *                    collections, metrics and the dashboard)
+     * @param collections the collections it may use, or {@code *} for all
+     */
+    public record Key(String key, @DefaultValue("read") String role, @DefaultValue("*") List<String> collections) {}
 }

@@ -26,6 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
+import dev.tessera.retrieval.collection.CollectionRegistry;
+import dev.tessera.retrieval.collection.CollectionSettings;
+import org.springframework.beans.factory.annotation.Autowired;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +59,7 @@ public class BulkIngestJobs implements AutoCloseable {
     private static final int KEEP_JOBS = 200;
     private static final int KEEP_ERRORS = 100;
 
-    private final DocumentIngestor ingestor;
+    private final Function<String, DocumentIngestor> ingestors;
     private final ObjectMapper json;
     private final JobStore store;
     private final Path spoolDir;
@@ -74,8 +78,19 @@ public class BulkIngestJobs implements AutoCloseable {
         }
     });
 
+    @Autowired
+    public BulkIngestJobs(CollectionRegistry collections, ObjectMapper json, TesseraProperties properties) {
+        this(name -> collections.get(name).ingestor(), json, properties);
+    }
+
+    /** Jobs that all write with one ingestor, whatever their collection (tests). */
     public BulkIngestJobs(DocumentIngestor ingestor, ObjectMapper json, TesseraProperties properties) {
-        this.ingestor = ingestor;
+        this(name -> ingestor, json, properties);
+    }
+
+    private BulkIngestJobs(Function<String, DocumentIngestor> ingestors, ObjectMapper json,
+                           TesseraProperties properties) {
+        this.ingestors = ingestors;
         this.json = json;
         this.spoolDir = properties.dataDir().resolve("jobs");
         this.store = new JobStore(spoolDir);
@@ -106,6 +121,11 @@ public class BulkIngestJobs implements AutoCloseable {
     }
 
     public JobStatus submit(InputStream body) throws IOException {
+        return submit(CollectionSettings.DEFAULT, body);
+    }
+
+    /** Spools an upload for a collection (which must exist) and queues its job. */
+    public JobStatus submit(String collection, InputStream body) throws IOException {
         Files.createDirectories(spoolDir);
         String id = UUID.randomUUID().toString();
         Path spool = store.spool(id);
@@ -114,7 +134,7 @@ public class BulkIngestJobs implements AutoCloseable {
             Files.deleteIfExists(spool);
             throw new InvalidRequestException("body", "the bulk body has no documents (one JSON object per line)");
         }
-        IngestJob job = IngestJob.queued(id, lines, KEEP_ERRORS);
+        IngestJob job = IngestJob.queued(id, collection, lines, KEEP_ERRORS);
         store.save(job.saved());
         jobs.put(id, job);
         worker.submit(() -> run(job));
@@ -194,6 +214,7 @@ public class BulkIngestJobs implements AutoCloseable {
         }
         Path spool = store.spool(job.id());
         try {
+            DocumentIngestor ingestor = ingestors.apply(job.collection());
             job.start(store::save);
             long skip = job.linesAccounted(); // > 0 when resuming
             try (InputStream in = new BufferedInputStream(Files.newInputStream(spool))) {
@@ -217,7 +238,7 @@ public class BulkIngestJobs implements AutoCloseable {
                         continue;
                     }
                     try {
-                        batch.add(DocumentIngestor.validate(parse(line)));
+                        batch.add(ingestor.validateFor(parse(line)));
                         batchLines.add(lineNo);
                     } catch (InvalidRequestException e) {
                         lineErrors.add(new JobStatus.JobError(lineNo, e.field(), e.getMessage()));
@@ -226,10 +247,10 @@ public class BulkIngestJobs implements AutoCloseable {
                         if (closing) {
                             throw new Stopping();
                         }
-                        flush(job, batch, batchLines, lineErrors, lineNo);
+                        flush(ingestor, job, batch, batchLines, lineErrors, lineNo);
                     }
                 }
-                flush(job, batch, batchLines, lineErrors, lineNo);
+                flush(ingestor, job, batch, batchLines, lineErrors, lineNo);
             }
             job.complete(store::save);
             store.deleteSpool(job.id());
@@ -302,7 +323,7 @@ public class BulkIngestJobs implements AutoCloseable {
      * Documents the index refused ({@link IndexWriteException}) fail on their lines and the job goes on: the
      * rest of their write is durable. An index that cannot answer at all fails the job.
      */
-    private void flush(IngestJob job, List<Document> batch, List<Long> lines, List<JobStatus.JobError> errors,
+    private void flush(DocumentIngestor ingestor, IngestJob job, List<Document> batch, List<Long> lines, List<JobStatus.JobError> errors,
             long lineNo) {
         int done = 0;
         try {

@@ -21,6 +21,7 @@ final class IngestJob {
     static final String INTERRUPTED = "interrupted";
 
     private final String id;
+    private final String collection;
     private final long total;
     private final String createdAt;
     private final int keepErrors;
@@ -38,6 +39,7 @@ final class IngestJob {
 
     private IngestJob(JobStore.Saved s, int keepErrors) {
         this.id = s.id();
+        this.collection = s.collection();
         this.total = s.total();
         this.createdAt = s.createdAt();
         this.keepErrors = keepErrors;
@@ -51,9 +53,9 @@ final class IngestJob {
         this.errors = new ArrayList<>(s.errors() == null ? List.of() : s.errors());
     }
 
-    static IngestJob queued(String id, long total, int keepErrors) {
+    static IngestJob queued(String id, String collection, long total, int keepErrors) {
         return new IngestJob(new JobStore.Saved(JobStore.FORMAT, id, QUEUED, total, 0, 0, 0,
-                Instant.now().toString(), null, null, null, List.of()), keepErrors);
+                Instant.now().toString(), null, null, null, List.of(), collection), keepErrors);
     }
 
     static IngestJob restored(JobStore.Saved saved, int keepErrors) {
@@ -78,7 +80,11 @@ final class IngestJob {
 
     synchronized JobStore.Saved saved() {
         return new JobStore.Saved(JobStore.FORMAT, id, state, total, done, failed, linesAccounted, createdAt,
-                startedAt, finishedAt, message, List.copyOf(errors));
+                startedAt, finishedAt, message, List.copyOf(errors), collection);
+    }
+
+    String collection() {
+        return collection;
     }
 
     synchronized void start(Consumer<JobStore.Saved> persist) {
@@ -120,7 +126,8 @@ final class IngestJob {
             }
         }
         persist.accept(new JobStore.Saved(JobStore.FORMAT, id, state, total, done + doneDelta,
-                failed + newErrors.size(), lines, createdAt, startedAt, finishedAt, message, List.copyOf(kept)));
+                failed + newErrors.size(), lines, createdAt, startedAt, finishedAt, message, List.copyOf(kept),
+                collection));
         done += doneDelta;
         failed += newErrors.size();
         linesAccounted = lines;
@@ -172,7 +179,7 @@ final class IngestJob {
         double rate = seconds > 0 ? (processed - processedAtRunStart) / seconds : 0;
         Double eta = state.equals(DONE) || state.equals(DONE_WITH_ERRORS) || state.equals(FAILED) ? Double.valueOf(0)
                 : active && rate > 0 ? (total - processed) / rate : null;
-        return new JobStatus(id, state, total, done, failed, Math.round(rate * 100) / 100.0,
+        return new JobStatus(id, collection, state, total, done, failed, Math.round(rate * 100) / 100.0,
                 eta == null ? null : Math.round(eta * 10) / 10.0, message, List.copyOf(errors));
     }
 }

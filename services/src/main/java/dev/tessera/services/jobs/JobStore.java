@@ -42,7 +42,19 @@ final class JobStore {
      */
     record Saved(int format, String id, String state, long total, long done, long failed, long linesAccounted,
                  String createdAt, String startedAt, String finishedAt, String message,
-                 List<JobStatus.JobError> errors) {}
+                 List<JobStatus.JobError> errors, String collection) {
+
+        /** Jobs saved before collections wrote to the one index there was: the default collection. */
+        Saved {
+            collection = collection == null ? dev.tessera.retrieval.collection.CollectionSettings.DEFAULT : collection;
+        }
+
+        Saved(int format, String id, String state, long total, long done, long failed, long linesAccounted,
+              String createdAt, String startedAt, String finishedAt, String message, List<JobStatus.JobError> errors) {
+            this(format, id, state, total, done, failed, linesAccounted, createdAt, startedAt, finishedAt, message,
+                    errors, null);
+        }
+    }
 
     // Its own mapper: the file layout must not change with the web API's JSON settings.
     private static final JsonMapper JSON = JsonMapper.builder()

@@ -10,7 +10,7 @@ import dev.tessera.retrieval.context.ContextTokenizer;
 import dev.tessera.retrieval.context.crag.ClusterSummary;
 import dev.tessera.retrieval.context.refrag.ChunkProjection;
 import dev.tessera.retrieval.index.ChunkHit;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.search.HybridSearcher;
 import dev.tessera.retrieval.search.SearchMode;
 import dev.tessera.retrieval.search.SearchRequest;
@@ -20,7 +20,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Map;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import dev.tessera.retrieval.collection.CollectionRegistry;
+import dev.tessera.retrieval.collection.CollectionSettings;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -63,16 +66,16 @@ public class RagContextController {
 
     static final int DEFAULT_K = 20;
 
-    private final HybridSearcher searcher;
+    private final CollectionRegistry collections;
     private final ContextAssemblers assemblers;
     private final ContextTokenizers tokenizers;
     private final ChunkProjections projections;
     private final AbstractiveCrag abstractiveCrag;
     private final AssemblyTimers timers;
 
-    public RagContextController(HybridSearcher searcher, ContextAssemblers assemblers, ContextTokenizers tokenizers,
+    public RagContextController(CollectionRegistry collections, ContextAssemblers assemblers, ContextTokenizers tokenizers,
             ChunkProjections projections, AbstractiveCrag abstractiveCrag, AssemblyTimers timers) {
-        this.searcher = searcher;
+        this.collections = collections;
         this.assemblers = assemblers;
         this.tokenizers = tokenizers;
         this.projections = projections;
@@ -80,10 +83,11 @@ public class RagContextController {
         this.timers = timers;
     }
 
-    @PostMapping("/v1/rag/context")
+    @PostMapping({"/v1/rag/context", "/v1/collections/{collection}/rag/context"})
     @ApiResponse(responseCode = "200", description = "The context, within budget_tokens - reserve_tokens")
     @ApiResponse(responseCode = "502", description = "abstractive: the chat endpoint failed or timed out")
-    public Response context(@RequestBody Request body) {
+    public Response context(@PathVariable(required = false) String collection, @RequestBody Request body) {
+        HybridSearcher searcher = collections.get(collection == null ? CollectionSettings.DEFAULT : collection).searcher();
         long started = System.nanoTime();
         if (body.budgetTokens() == null) {
             throw new InvalidRequestException("budget_tokens", "budget_tokens is required");
@@ -102,7 +106,7 @@ public class RagContextController {
                 Boolean.TRUE.equals(body.returnEmbeddings()));
         int k = body.k() == null ? DEFAULT_K : body.k();
         List<ChunkHit> candidates = searcher.search(new SearchRequest(body.query(), k, SearchMode.HYBRID,
-                MetadataFilter.of(body.filter()), null, false)).hits();
+                Filter.parse(body.filter()), null, false)).hits();
         AssembledContext assembled = assembler.assemble(request, candidates);
         ChunkProjection applied = request.returnEmbeddings() ? projection : null;
         if (applied != null) {

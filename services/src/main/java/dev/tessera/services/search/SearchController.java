@@ -2,9 +2,8 @@ package dev.tessera.services.search;
 
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.index.ChunkHit;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.search.Fusion;
-import dev.tessera.retrieval.search.HybridSearcher;
 import dev.tessera.retrieval.search.SearchMode;
 import dev.tessera.retrieval.search.SearchRequest;
 import dev.tessera.retrieval.search.SearchResult;
@@ -18,6 +17,11 @@ import org.springframework.http.MediaType;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import dev.tessera.retrieval.collection.Collection;
+import dev.tessera.retrieval.collection.CollectionRegistry;
+import dev.tessera.retrieval.collection.CollectionSettings;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -32,55 +36,78 @@ public class SearchController {
      * @param weight  hybrid only: dense weight for convex fusion
      */
     @Schema(name = "SearchRequest")
-    /** @param likeVideo id of a stored clip: find clips like it (video hits) instead of text */
+    /**
+     * @param likeVideo id of a stored clip: find clips like it (video hits) instead of text
+     * @param vector    a query vector instead of embedding {@code query} (vector mode); its dimension is checked
+     * @param minScore  leave out hits scoring below it (scores per mode: docs/api.md)
+     * @param offset    hits to skip (paging), at most 10,000
+     * @param include   what hits carry besides ids and scores: {@code text}, {@code metadata}, {@code vector};
+     *                  default text and metadata
+     */
     public record Query(String query, Integer k, String mode, Map<String, Object> filter, String fusion, Double weight,
-                        Boolean highlight, String likeVideo) {}
+                        Boolean highlight, String likeVideo, float[] vector, Float minScore, Integer offset,
+                        List<String> include) {}
 
     @Schema(name = "SearchHit")
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Hit(String docId, String chunkId, float score, String title, String text, int start, int end,
-                      List<String> highlights) {
-        static Hit of(ChunkHit h) {
-            return new Hit(h.docId(), h.chunkId(), h.score(), h.title(), h.text(), h.start(), h.end(), h.highlights());
+                      List<String> highlights, Map<String, Object> metadata, float[] vector) {
+        static Hit of(ChunkHit h, Set<String> include, Map<String, float[]> vectors) {
+            return new Hit(h.docId(), h.chunkId(), h.score(), h.title(), include.contains("text") ? h.text() : null,
+                    h.start(), h.end(), h.highlights(), include.contains("metadata") ? h.metadata() : null,
+                    vectors.get(h.chunkId()));
         }
     }
+
+    private static final Set<String> INCLUDABLE = Set.of("text", "metadata", "vector");
 
     @Schema(name = "SearchResponse")
     public record Response(List<Hit> hits, long tookMs, String mode) {}
 
-    private final HybridSearcher searcher;
+    private final CollectionRegistry collections;
     private final TesseraProperties properties;
     private final VideoLibrary videos;
 
-    public SearchController(HybridSearcher searcher, TesseraProperties properties, VideoLibrary videos) {
-        this.searcher = searcher;
+    public SearchController(CollectionRegistry collections, TesseraProperties properties, VideoLibrary videos) {
+        this.collections = collections;
         this.properties = properties;
         this.videos = videos;
     }
 
-    @PostMapping(path = "/v1/search", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping(path = {"/v1/search", "/v1/collections/{collection}/search"}, consumes = MediaType.APPLICATION_JSON_VALUE)
     @ApiResponse(responseCode = "200", description = "Text hits; with like_video, stored clips like that one",
             content = @Content(mediaType = "application/json",
                     schema = @Schema(oneOf = {Response.class, VideoSearchResponse.class})))
     @ApiResponse(responseCode = "404", description = "like_video names no stored clip")
-    public Object search(@RequestBody Query body) {
+    public Object search(@PathVariable(required = false) String collection, @RequestBody Query body) {
         if (body.likeVideo() != null) {
             if (body.query() != null || body.fusion() != null || body.weight() != null
                     || (body.mode() != null && !body.mode().equals("video"))) {
                 throw new InvalidRequestException("like_video",
                         "like_video searches stored clips: leave out query, fusion and weight, and mode or set it to video");
             }
-            return videos.searchLike(body.likeVideo(), VideoLibrary.hits(body.k()), MetadataFilter.of(body.filter()));
+            return videos.searchLike(body.likeVideo(), VideoLibrary.hits(body.k()), Filter.parse(body.filter()));
         }
-        SearchMode mode = parse("mode", () -> SearchMode.parse(body.mode() == null ? "hybrid" : body.mode()));
+        Collection c = collections.get(collection == null ? CollectionSettings.DEFAULT : collection);
+        SearchMode mode = body.mode() == null ? (body.query() == null && body.vector() != null ? SearchMode.VECTOR
+                : SearchMode.HYBRID) : parse("mode", () -> SearchMode.parse(body.mode()));
+        Set<String> include = body.include() == null ? Set.of("text", "metadata") : Set.copyOf(body.include());
+        for (int i = 0; body.include() != null && i < body.include().size(); i++) {
+            if (!INCLUDABLE.contains(body.include().get(i))) {
+                throw new InvalidRequestException("include[" + i + "]", "include names text, metadata or vector");
+            }
+        }
         Fusion fusion = body.fusion() == null && body.weight() == null ? null : parse("fusion", () -> Fusion.of(
                 body.fusion() == null ? properties.search().fusion() : body.fusion(),
                 body.weight() == null ? properties.search().denseWeight() : body.weight(),
                 properties.search().rrfK()));
-        MetadataFilter filter = MetadataFilter.of(body.filter());
+        Filter filter = Filter.parse(body.filter());
         int k = body.k() == null ? 10 : body.k();
-        SearchResult result = searcher.search(new SearchRequest(body.query(), k, mode, filter, fusion,
-                body.highlight() == null || body.highlight()));
-        return new Response(result.hits().stream().map(Hit::of).toList(), result.tookMillis(),
+        SearchResult result = c.searcher().search(new SearchRequest(body.query(), body.vector(), k, mode, filter, fusion,
+                body.highlight() == null || body.highlight(), body.minScore(), body.offset() == null ? 0 : body.offset()));
+        Map<String, float[]> vectors = include.contains("vector")
+                ? c.index().vectors(result.hits().stream().map(ChunkHit::chunkId).toList()) : Map.of();
+        return new Response(result.hits().stream().map(h -> Hit.of(h, include, vectors)).toList(), result.tookMillis(),
                 mode.name().toLowerCase());
     }
 

@@ -2,7 +2,7 @@ package dev.tessera.services.video;
 
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.document.Metadata;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.video.ClipHit;
 import dev.tessera.retrieval.video.ClipQuery;
 import dev.tessera.retrieval.video.IndexedClip;
@@ -53,8 +53,7 @@ public class VideoLibrary {
         if (source != null && source.length() > 2048) {
             throw new InvalidRequestException("source", "source must be at most 2048 characters");
         }
-        Map<String, Object> metadata = jsonObject("metadata", metadataJson);
-        metadata.forEach(Metadata::values);   // same key and value rules as documents
+        Map<String, Object> metadata = Metadata.normalize(jsonObject("metadata", metadataJson)); // as documents
         return new Target(id == null || id.isEmpty() ? null : id, source, metadata);
     }
 
@@ -86,12 +85,12 @@ public class VideoLibrary {
     }
 
     /** Stored clips that best match a tokenized example (same backbone only). */
-    public List<ClipHit> search(VideoTokenizers.Tokenized example, int k, MetadataFilter filter) {
+    public List<ClipHit> search(VideoTokenizers.Tokenized example, int k, Filter filter) {
         return index.search(ClipQuery.of(clip(example, "example", "", Map.of())), k, filter, null);
     }
 
     /** Stored clips that best match a stored one, itself left out ({@code like_video}). */
-    public VideoSearchResponse searchLike(String id, int k, MetadataFilter filter) {
+    public VideoSearchResponse searchLike(String id, int k, Filter filter) {
         long started = System.nanoTime();
         IndexedClip example = index.get(id).orElseThrow(() -> new VideoNotFoundException(id));
         return VideoSearchResponse.of(index.search(ClipQuery.of(example), k, filter, id), started, example.backbone());

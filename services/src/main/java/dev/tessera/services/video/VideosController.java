@@ -1,7 +1,7 @@
 package dev.tessera.services.video;
 
 import dev.tessera.retrieval.InvalidRequestException;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.video.IndexedClip;
 import dev.tessera.tokenizers.video.VideoFrames;
 import dev.tessera.tokenizers.video.vqtoken.VQToken;
@@ -82,7 +82,7 @@ public class VideosController {
             throws IOException {
         long started = System.nanoTime();
         int hits = VideoLibrary.hits(k);
-        MetadataFilter where = MetadataFilter.of(VideoLibrary.jsonObject("filter", filter));
+        Filter where = Filter.parse(VideoLibrary.jsonObject("filter", filter));
         double rate = tokenizers.fps(fps);
         int frames = tokenizers.maxFrames(maxFrames);
         tokenizers.backbone(backbone);

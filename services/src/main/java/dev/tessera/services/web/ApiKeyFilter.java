@@ -26,7 +26,9 @@ import tools.jackson.databind.ObjectMapper;
  * API keys ({@code tessera.security.*}): when keys are configured, writes and admin calls need
  * {@code Authorization: Bearer <key>}, and reads too with {@code protect-reads}. Missing or
  * malformed credentials are 401, an unknown key 403, both problem+json with
- * {@code WWW-Authenticate: Bearer}. The presented key is compared with every configured key in
+ * {@code WWW-Authenticate: Bearer}. A scoped key ({@code tessera.security.keys}) has a role and a
+ * list of collections: a request above its role, or on a collection outside its list (the
+ * top-level routes mean {@code default}), is 403. The presented key is compared with every configured key in
  * constant time (as SHA-256 digests, so neither content nor length leaks through timing), and
  * is never logged or echoed. Runs before the body-size limit, so an anonymous upload is refused
  * without being read, and after the request observation, so refusals are counted.
@@ -52,18 +54,47 @@ public class ApiKeyFilter extends OncePerRequestFilter {
      * input is too large or structured for a query string, so they count as reads.
      */
     private static final Set<String> COMPUTATIONS = Set.of("/v1/search", "/v1/rag/context", "/v1/embeddings",
-            "/v1/tokenize/image", "/v1/detokenize/image");
+            "/v1/tokenize/image", "/v1/detokenize/image", "/v1/documents/count");
+    /** The same computations inside a collection: {@code /v1/collections/{name}} + one of these. */
+    private static final Set<String> COLLECTION_COMPUTATIONS = Set.of("/search", "/rag/context", "/documents/count");
+    private static final java.util.regex.Pattern IN_COLLECTION =
+            java.util.regex.Pattern.compile("/v1/collections/([^/]+)(/.*)?");
+    /** Top-level routes that act on the default collection. */
+    private static final java.util.regex.Pattern DEFAULT_COLLECTION_ROUTES =
+            java.util.regex.Pattern.compile("/v1/(documents|search|rag/context)(/.*)?");
+
+    /** A configured key: its digest, role and scope (null: every collection). */
+    record Grant(byte[] digest, Access role, Set<String> collections) {}
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
 
     private final List<byte[]> keyDigests;
+    private final List<Grant> grants;
     private final boolean protectReads;
     private final ObjectMapper json;
 
     public ApiKeyFilter(TesseraProperties properties, ObjectMapper json) {
-        this.keyDigests = properties.security().apiKeys().stream().map(String::strip).filter(k -> !k.isEmpty())
-                .map(ApiKeyFilter::sha256).toList();
+        List<Grant> all = new java.util.ArrayList<>();
+        properties.security().apiKeys().stream().map(String::strip).filter(k -> !k.isEmpty())
+                .forEach(k -> all.add(new Grant(sha256(k), Access.ADMIN, null)));
+        for (int i = 0; i < properties.security().keys().size(); i++) {
+            TesseraProperties.Key k = properties.security().keys().get(i);
+            if (k.key() == null || k.key().isBlank()) {
+                throw new IllegalStateException("tessera.security.keys[" + i + "].key is empty");
+            }
+            Access role = switch (k.role().strip().toLowerCase(Locale.ROOT)) {
+                case "read" -> Access.READ;
+                case "write" -> Access.WRITE;
+                case "admin" -> Access.ADMIN;
+                default -> throw new IllegalStateException("tessera.security.keys[" + i + "].role: '" + k.role()
+                        + "'; allowed: read, write, admin");
+            };
+            Set<String> scope = k.collections().contains("*") ? null : Set.copyOf(k.collections());
+            all.add(new Grant(sha256(k.key().strip()), role, scope));
+        }
+        this.grants = List.copyOf(all);
+        this.keyDigests = grants.stream().map(Grant::digest).toList();
         this.protectReads = properties.security().protectReads();
         this.json = json;
         if (!keyDigests.isEmpty()) {
@@ -86,10 +117,30 @@ public class ApiKeyFilter extends OncePerRequestFilter {
             return Access.ADMIN;
         }
         String m = method.toUpperCase(Locale.ROOT);
-        if (SAFE_METHODS.contains(m) || (m.equals("POST") && COMPUTATIONS.contains(path))) {
+        java.util.regex.Matcher in = IN_COLLECTION.matcher(path);
+        if (in.matches() && in.group(2) == null && m.equals("DELETE")) {
+            return Access.ADMIN; // dropping a collection
+        }
+        if (SAFE_METHODS.contains(m) || (m.equals("POST") && (COMPUTATIONS.contains(path)
+                || (in.matches() && in.group(2) != null && COLLECTION_COMPUTATIONS.contains(in.group(2)))))) {
             return Access.READ;
         }
         return Access.WRITE; // unknown methods and paths fail closed
+    }
+
+    /**
+     * The collection a request acts on: named in the path, {@code default} for the top-level document,
+     * search and RAG routes, {@code *} for creating or listing collections, null for anything else.
+     */
+    public static String collectionOf(String path) {
+        java.util.regex.Matcher in = IN_COLLECTION.matcher(path);
+        if (in.matches()) {
+            return in.group(1);
+        }
+        if (path.equals("/v1/collections")) {
+            return "*";
+        }
+        return DEFAULT_COLLECTION_ROUTES.matcher(path).matches() ? "default" : null;
     }
 
     /** Whether a request of this kind needs a key under the current settings. */
@@ -111,7 +162,8 @@ public class ApiKeyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         // The servlet path is decoded, normalised and free of ;parameters: what Spring MVC maps on.
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        if (!needsKey(classify(request.getMethod(), path))) {
+        Access access = classify(request.getMethod(), path);
+        if (!needsKey(access)) {
             chain.doFilter(request, response);
             return;
         }
@@ -123,11 +175,26 @@ public class ApiKeyFilter extends OncePerRequestFilter {
                     "this request needs an API key: Authorization: Bearer <key>", "authorization");
             return;
         }
-        if (!known(token)) {
+        Grant grant = grant(token);
+        if (grant == null) {
             log.info("refused {} {} from {}: unknown API key", request.getMethod(), path, request.getRemoteAddr());
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tessera\", error=\"invalid_token\"");
             ProblemResponses.write(request, response, json, HttpStatus.FORBIDDEN, "Forbidden",
                     "the API key is not valid for this server", "authorization");
+            return;
+        }
+        String collection = collectionOf(path);
+        String refusal = grant.role().compareTo(access) < 0
+                ? "this API key's role is " + grant.role().name().toLowerCase(Locale.ROOT) + "; this request needs "
+                        + access.name().toLowerCase(Locale.ROOT)
+                : grant.collections() != null && collection != null && !grant.collections().contains(collection)
+                        ? "this API key may not use " + (collection.equals("*") ? "every collection (creating or listing"
+                        + " them needs a key for all)" : "collection '" + collection + "'")
+                        : null;
+        if (refusal != null) {
+            log.info("refused {} {} from {}: {}", request.getMethod(), path, request.getRemoteAddr(), refusal);
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tessera\", error=\"insufficient_scope\"");
+            ProblemResponses.write(request, response, json, HttpStatus.FORBIDDEN, "Forbidden", refusal, "authorization");
             return;
         }
         chain.doFilter(request, response);
@@ -144,12 +211,18 @@ public class ApiKeyFilter extends OncePerRequestFilter {
 
     /** Compares with every key, without an early exit, so the time taken says nothing about which matched. */
     boolean known(String token) {
+        return grant(token) != null;
+    }
+
+    private Grant grant(String token) {
         byte[] presented = sha256(token);
-        boolean match = false;
-        for (byte[] key : keyDigests) {
-            match |= MessageDigest.isEqual(presented, key);
+        Grant found = null;
+        for (Grant g : grants) {
+            if (MessageDigest.isEqual(presented, g.digest()) && found == null) {
+                found = g;
+            }
         }
-        return match;
+        return found;
     }
 
     private static byte[] sha256(String s) {

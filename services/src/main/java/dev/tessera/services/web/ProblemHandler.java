@@ -121,6 +121,16 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
     }
 
+    @ExceptionHandler(dev.tessera.retrieval.collection.UnknownCollectionException.class)
+    ProblemDetail unknownCollection(RuntimeException e) {
+        return problem(HttpStatus.NOT_FOUND, "Unknown collection", e.getMessage(), "collection");
+    }
+
+    @ExceptionHandler(dev.tessera.retrieval.collection.CollectionConflictException.class)
+    ProblemDetail collectionConflict(RuntimeException e) {
+        return problem(HttpStatus.CONFLICT, "Collection exists", e.getMessage(), "name");
+    }
+
     @ExceptionHandler(BulkIngestJobs.JobConflictException.class)
     ProblemDetail jobConflict(BulkIngestJobs.JobConflictException e) {
         return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), null);

@@ -43,7 +43,8 @@ class AdminStatsApiTest {
         JsonNode index = stats.get("index");
         assertThat(index.get("vector_engine").asString()).isEqualTo("lucene");
         assertThat(index.get("vector_parameters").get("m").asInt()).isEqualTo(16);
-        assertThat(index.get("format").asInt()).isEqualTo(1);
+        assertThat(index.get("format").asInt()).isEqualTo(2);
+        assertThat(index.get("similarity").asString()).isEqualTo("cosine");
 
         JsonNode model = stats.get("embedding_model");
         assertThat(model.get("name").asString()).isEqualTo("bge-small-en-v1.5");

@@ -13,7 +13,7 @@ import dev.tessera.retrieval.index.IndexUnavailableException;
 import dev.tessera.retrieval.index.IndexWriteException;
 import dev.tessera.retrieval.index.IndexedDocument;
 import dev.tessera.retrieval.index.LuceneDocumentIndex;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.index.StoredDocument;
 import dev.tessera.retrieval.index.VectorEngine;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
@@ -186,13 +186,38 @@ class BulkIngestIndexFailureTest {
         }
 
         @Override
-        public List<ChunkHit> searchText(String query, int k, MetadataFilter filter) {
+        public List<ChunkHit> searchText(String query, int k, Filter filter) {
             return delegate.searchText(query, k, filter);
         }
 
         @Override
-        public List<ChunkHit> searchVector(float[] vector, int k, MetadataFilter filter) {
+        public List<ChunkHit> searchVector(float[] vector, int k, Filter filter) {
             return delegate.searchVector(vector, k, filter);
+        }
+
+        @Override
+        public long delete(Filter filter) {
+            return delegate.delete(filter);
+        }
+
+        @Override
+        public long count(Filter filter) {
+            return delegate.count(filter);
+        }
+
+        @Override
+        public dev.tessera.retrieval.index.DocumentPage list(Filter filter, int limit, String cursor) {
+            return delegate.list(filter, limit, cursor);
+        }
+
+        @Override
+        public Map<String, float[]> vectors(List<String> chunkIds) {
+            return delegate.vectors(chunkIds);
+        }
+
+        @Override
+        public dev.tessera.retrieval.document.MetadataMapping metadataMapping() {
+            return delegate.metadataMapping();
         }
 
         @Override

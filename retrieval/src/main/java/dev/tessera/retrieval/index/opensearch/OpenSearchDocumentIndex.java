@@ -10,7 +10,7 @@ import dev.tessera.retrieval.index.IndexStats;
 import dev.tessera.retrieval.index.IndexUnavailableException;
 import dev.tessera.retrieval.index.IndexWriteException;
 import dev.tessera.retrieval.index.IndexedDocument;
-import dev.tessera.retrieval.index.MetadataFilter;
+import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.index.StoredDocument;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,6 +104,14 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
      * Connects, then opens the index or creates it. Fails loudly when the cluster cannot be reached,
      * or when the index holds vectors of another model or another format.
      */
+    public static OpenSearchDocumentIndex open(OpenSearchSettings settings, String model, int dimension,
+                                               dev.tessera.retrieval.index.VectorSimilarity similarity) {
+        if (similarity != dev.tessera.retrieval.index.VectorSimilarity.COSINE) { // WIP(issue 17)
+            throw new UnsupportedOperationException("only cosine on OpenSearch so far");
+        }
+        return open(settings, model, dimension);
+    }
+
     public static OpenSearchDocumentIndex open(OpenSearchSettings settings, String model, int dimension) {
         OpenSearchClient client = OpenSearchClients.create(settings);
         try {
@@ -226,7 +234,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         Document doc = indexed.document();
         String id = doc.id();
         List<String> filters = new ArrayList<>();
-        doc.filterValues().forEach((key, values) -> values.forEach(v -> filters.add(filterTerm(key, v))));
+        // WIP(issue 17): typed metadata on OpenSearch comes with its filter translation.
         List<BulkOperation> ops = new ArrayList<>(indexed.chunks().size() + 2);
         for (int i = 0; i < indexed.chunks().size(); i++) {
             Chunk chunk = indexed.chunks().get(i);
@@ -432,14 +440,14 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
     }
 
     @Override
-    public List<ChunkHit> searchText(String query, int k, MetadataFilter filter) {
+    public List<ChunkHit> searchText(String query, int k, Filter filter) {
         var response = call(() -> client.search(s -> s.index(index).searchType(SearchType.DfsQueryThenFetch).size(k)
                 .source(fields()).query(textQuery(query, filter)), Map.class));
         return hits(response.hits(), false);
     }
 
     @Override
-    public List<ChunkHit> searchVector(float[] vector, int k, MetadataFilter filter) {
+    public List<ChunkHit> searchVector(float[] vector, int k, Filter filter) {
         checkQueryVector(vector);
         var response = call(() -> client.search(s -> s.index(index).size(k).source(fields())
                 .query(vectorQuery(vector, k, filter)), Map.class));
@@ -448,7 +456,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
 
     /** Both candidate lists in one {@code _msearch} round trip; fusion happens in Tessera. */
     @Override
-    public HybridCandidates searchHybrid(String query, float[] vector, int depth, MetadataFilter filter) {
+    public HybridCandidates searchHybrid(String query, float[] vector, int depth, Filter filter) {
         checkQueryVector(vector);
         MsearchResponse<Map> response = call(() -> client.msearch(m -> m.index(index)
                 .searches(s -> s.header(h -> h.searchType(SearchType.DfsQueryThenFetch))
@@ -481,12 +489,12 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         return SourceConfig.of(c -> c.filter(f -> f.includes(HIT_FIELDS)));
     }
 
-    private Query textQuery(String query, MetadataFilter filter) {
+    private Query textQuery(String query, Filter filter) {
         return Query.of(q -> q.bool(b -> b.must(m -> m.match(t -> t.field("content").query(FieldValue.of(query))))
                 .filter(filterQueries(filter))));
     }
 
-    private Query vectorQuery(float[] vector, int k, MetadataFilter filter) {
+    private Query vectorQuery(float[] vector, int k, Filter filter) {
         List<Float> values = new ArrayList<>(vector.length);
         for (float v : vector) {
             values.add(v);
@@ -497,11 +505,12 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
                 .filter(filters)));
     }
 
-    private static List<Query> filterQueries(MetadataFilter filter) {
+    private static List<Query> filterQueries(Filter filter) {
         List<Query> out = new ArrayList<>();
         out.add(Query.of(q -> q.term(t -> t.field("kind").value(FieldValue.of(KIND_CHUNK)))));
-        filter.terms().forEach((key, values) -> out.add(Query.of(q -> q.terms(t -> t.field("filters")
-                .terms(v -> v.value(values.stream().map(x -> FieldValue.of(filterTerm(key, x))).toList()))))));
+        if (!filter.matchesAll()) { // WIP(issue 17)
+            throw new UnsupportedOperationException("filters on OpenSearch: being rewritten for the filter language");
+        }
         return out;
     }
 
@@ -554,7 +563,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         params.put("candidates", VECTOR_CANDIDATES);
         params.put("shards", settings.shards());
         params.put("replicas", settings.replicas());
-        return new IndexStats(docs, chunks, chunks, segments, size, "opensearch", model, dimension, FORMAT_VERSION,
+        return new IndexStats(docs, chunks, chunks, segments, size, "opensearch", model, dimension, "cosine", FORMAT_VERSION,
                 luceneVersion, params);
     }
 
@@ -607,5 +616,33 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             Thread.currentThread().interrupt();
         }
         OpenSearchClients.close(client);
+    }
+
+    // WIP(issue 17): the collection API on OpenSearch.
+    @Override
+    public long delete(dev.tessera.retrieval.filter.Filter filter) {
+        throw new UnsupportedOperationException("not yet on OpenSearch");
+    }
+
+    @Override
+    public long count(dev.tessera.retrieval.filter.Filter filter) {
+        throw new UnsupportedOperationException("not yet on OpenSearch");
+    }
+
+    @Override
+    public dev.tessera.retrieval.index.DocumentPage list(dev.tessera.retrieval.filter.Filter filter, int limit, String cursor) {
+        throw new UnsupportedOperationException("not yet on OpenSearch");
+    }
+
+    @Override
+    public Map<String, float[]> vectors(List<String> chunkIds) {
+        throw new UnsupportedOperationException("not yet on OpenSearch");
+    }
+
+    private final dev.tessera.retrieval.document.MetadataMapping mapping = new dev.tessera.retrieval.document.MetadataMapping();
+
+    @Override
+    public dev.tessera.retrieval.document.MetadataMapping metadataMapping() {
+        return mapping;
     }
 }

@@ -1,0 +1,47 @@
+package dev.tessera.retrieval.index;
+
+import java.util.Locale;
+
+/**
+ * How a collection compares vectors. Scores are always "higher is closer": cosine and dot are the
+ * similarity itself; euclidean is {@code 1 / (1 + d²)} (Lucene's and Elasticsearch's score), so
+ * {@code min_score} reads the same way for all three.
+ */
+public enum VectorSimilarity {
+    /** Vectors are normalised on the way in, and compared by dot product. */
+    COSINE,
+    DOT,
+    EUCLIDEAN;
+
+    public static VectorSimilarity parse(String value) {
+        try {
+            return valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown similarity '" + value + "' (cosine, dot, euclidean)");
+        }
+    }
+
+    public String jsonName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A copy scaled to unit length for cosine; the vector itself otherwise. */
+    public float[] prepare(float[] v) {
+        if (this != COSINE) {
+            return v;
+        }
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        if (norm == 0) {
+            throw new IllegalArgumentException("a zero vector has no direction (cosine similarity)");
+        }
+        float inv = (float) (1 / Math.sqrt(norm));
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] * inv;
+        }
+        return out;
+    }
+}
