@@ -199,6 +199,43 @@ class ServiceOnOpenSearchTest {
         assertThat(json(send("GET", "/v1/admin/stats", null)).get("index").get("documents").asLong()).isEqualTo(before);
     }
 
+    @Test
+    void aCollectionIsAnIndexOfItsOwnWithTypedFiltersAndClientVectors() throws Exception {
+        assertThat(send("POST", "/v1/collections", """
+                {"name":"papers","vectors":{"dimension":3,"similarity":"euclidean"}}
+                """).statusCode()).isEqualTo(201);
+        assertThat(indexExists("tessera-http-papers")).isTrue();
+        for (int i = 0; i < 6; i++) {
+            assertThat(send("POST", "/v1/collections/papers/documents", "{\"id\":\"p" + i + "\",\"text\":\"paper " + i
+                    + "\",\"embedding\":[" + i + ",0,1],\"metadata\":{\"year\":" + (1960 + i) + ",\"tags\":[\"t" + (i % 2)
+                    + "\"]}}").statusCode()).as("p" + i).isEqualTo(201);
+        }
+        // The same id in the default collection is another document.
+        assertThat(send("POST", "/v1/documents", "{\"id\":\"p1\",\"text\":\"a default-collection document\"}")
+                .statusCode()).isEqualTo(201);
+        JsonNode hits = json(send("POST", "/v1/collections/papers/search", """
+                {"vector":[4.2,0,1],"k":3,"filter":{"and":[{"year":{"gte":1961}},{"tags":{"nin":["t1"]}}]},"include":["metadata"]}
+                """));
+        assertThat(docIds(hits)).containsExactly("p4", "p2");
+        assertThat(hits.get("hits").get(0).get("metadata").get("year").asLong()).isEqualTo(1964);
+        assertThat(json(send("POST", "/v1/collections/papers/documents/count", "{\"filter\":{\"year\":{\"lt\":1963}}}"))
+                .get("count").asLong()).isEqualTo(3);
+        assertThat(send("POST", "/v1/collections/papers/search", "{\"vector\":[1,0,1],\"filter\":{\"year\":\"old\"}}")
+                .statusCode()).isEqualTo(400);
+        assertThat(json(send("POST", "/v1/collections/papers/documents/delete", "{\"filter\":{\"tags\":\"t0\"}}"))
+                .get("deleted").asLong()).isEqualTo(3);
+        assertThat(json(send("GET", "/v1/collections/papers/documents?limit=10", null)).get("documents").size()).isEqualTo(3);
+        assertThat(send("GET", "/v1/documents/p1", null).statusCode()).isEqualTo(200);
+        assertThat(send("DELETE", "/v1/collections/papers", null).statusCode()).isEqualTo(204);
+        assertThat(indexExists("tessera-http-papers")).isFalse();
+    }
+
+    private static boolean indexExists(String name) throws Exception {
+        URI uri = URI.create(cluster.hosts().getFirst() + "/" + name);
+        return HTTP.send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    }
+
     /** Last: it stops the cluster. */
     @Test
     @org.junit.jupiter.api.Order(Integer.MAX_VALUE)

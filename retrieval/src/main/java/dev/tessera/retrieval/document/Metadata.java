@@ -133,6 +133,13 @@ public final class Metadata {
         };
     }
 
+    /** Stored metadata, as a JSON parser read it back, in canonical form (parsers read small integers as Integer). */
+    public static Map<String, Object> canonical(Map<String, ?> parsed) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        parsed.forEach((k, v) -> out.put(k, v instanceof List<?> l ? l.stream().map(Metadata::scalar).toList() : scalar(v)));
+        return out;
+    }
+
     /** The scalars of one normalised value: itself, or the items of an array. */
     @SuppressWarnings("unchecked")
     public static List<Object> scalars(Object normalized) {

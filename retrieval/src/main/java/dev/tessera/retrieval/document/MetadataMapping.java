@@ -72,6 +72,12 @@ public final class MetadataMapping {
         return Map.copyOf(types);
     }
 
+    /** Replaces the whole mapping (a backend that keeps it itself reads it back with this). */
+    public synchronized void reset(Map<String, MetadataType> newTypes) {
+        types.clear();
+        types.putAll(newTypes);
+    }
+
     public synchronized void clear() {
         types.clear();
     }

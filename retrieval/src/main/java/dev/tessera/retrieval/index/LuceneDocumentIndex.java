@@ -542,13 +542,8 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         return hits;
     }
 
-    /** Stored metadata back in canonical form (Jackson reads small integers as Integer). */
     private static Map<String, Object> readMetadata(String json) {
-        Map<String, Object> raw = JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
-        Map<String, Object> out = new LinkedHashMap<>();
-        raw.forEach((k, v) -> out.put(k, v instanceof List<?> l ? l.stream().map(Metadata::scalar).toList()
-                : Metadata.scalar(v)));
-        return out;
+        return Metadata.canonical(JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {}));
     }
 
     // ---- documents by filter ------------------------------------------------------------------

@@ -4,6 +4,7 @@ import dev.tessera.retrieval.document.Metadata;
 import dev.tessera.retrieval.document.MetadataMapping;
 import dev.tessera.retrieval.document.MetadataType;
 import dev.tessera.retrieval.filter.Filter;
+import dev.tessera.retrieval.filter.IntegerRange;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.document.DoublePoint;
@@ -131,7 +132,8 @@ public final class LuceneMetadataFields {
         };
     }
 
-    private static String escapeWildcard(String s) {
+    /** A literal for Lucene's wildcard syntax (also OpenSearch's {@code wildcard} query). */
+    public static String escapeWildcard(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -145,49 +147,12 @@ public final class LuceneMetadataFields {
 
     private static Query integers(String field, Filter.Op op, List<Object> values) {
         if (op == Filter.Op.EQ || op == Filter.Op.IN) {
-            long[] exact = values.stream().filter(LuceneMetadataFields::integral)
+            long[] exact = values.stream().filter(IntegerRange::integral)
                     .mapToLong(v -> ((Number) v).longValue()).toArray();
             return exact.length == 0 ? new MatchNoDocsQuery() : LongPoint.newSetQuery(field, exact);
         }
-        Object v = values.getFirst();
-        long lower = Long.MIN_VALUE;
-        long upper = Long.MAX_VALUE;
-        if (v instanceof Long l) {
-            switch (op) {
-                case GT -> { if (l == Long.MAX_VALUE) return new MatchNoDocsQuery(); lower = l + 1; }
-                case GTE -> lower = l;
-                case LT -> { if (l == Long.MIN_VALUE) return new MatchNoDocsQuery(); upper = l - 1; }
-                default -> upper = l;
-            }
-        } else {
-            double d = (Double) v;
-            // The integers above d are those from floor(d) + 1 (gt) or ceil(d) (gte); below, likewise.
-            double bound = switch (op) {
-                case GT -> Math.floor(d) + 1;
-                case GTE -> Math.ceil(d);
-                case LT -> Math.ceil(d) - 1;
-                default -> Math.floor(d);
-            };
-            boolean lowerBound = op == Filter.Op.GT || op == Filter.Op.GTE;
-            if (bound >= 0x1p63) { // above every long: nothing is above it, every value is below
-                if (lowerBound) {
-                    return new MatchNoDocsQuery();
-                }
-            } else if (bound < -0x1p63) {
-                if (!lowerBound) {
-                    return new MatchNoDocsQuery();
-                }
-            } else if (lowerBound) {
-                lower = (long) bound;
-            } else {
-                upper = (long) bound;
-            }
-        }
-        return LongPoint.newRangeQuery(field, lower, upper);
-    }
-
-    private static boolean integral(Object v) {
-        return v instanceof Long || (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p63);
+        IntegerRange range = IntegerRange.of(op, values.getFirst());
+        return range == null ? new MatchNoDocsQuery() : LongPoint.newRangeQuery(field, range.lower(), range.upper());
     }
 
     private static Query numbers(String field, Filter.Op op, List<Object> values) {

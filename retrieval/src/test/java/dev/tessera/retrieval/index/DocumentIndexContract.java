@@ -536,6 +536,13 @@ public abstract class DocumentIndexContract {
             Set<String> bm25 = index.searchText("alpha", 1000, filter).stream().map(ChunkHit::docId)
                     .collect(Collectors.toCollection(java.util.TreeSet::new));
             assertThat(bm25).as("bm25, " + what).isEqualTo(wantAlpha);
+            DocumentIndex.HybridCandidates hybrid = index.searchHybrid("alpha", query, 1000, filter);
+            Set<String> hybridLexical = hybrid.lexical().stream().map(ChunkHit::docId)
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+            Set<String> hybridDense = hybrid.dense().stream().map(ChunkHit::docId)
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
+            assertThat(hybridLexical).as("hybrid bm25, " + what).isEqualTo(wantAlpha);
+            assertThat(hybridDense).as("hybrid vector, " + what).isEqualTo(want);
         }
     }
 }

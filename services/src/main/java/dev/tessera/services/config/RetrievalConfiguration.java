@@ -44,8 +44,18 @@ public class RetrievalConfiguration {
                     log.warn("tessera.vector-engine={} is ignored: the OpenSearch backend searches vectors itself",
                             properties.vectorEngine());
                 }
-                yield (settings, dir) -> OpenSearchDocumentIndex.open(openSearchSettings(properties.opensearch(),
-                        settings.name()), settings.indexModel(), settings.dimension(), settings.similarity());
+                yield new CollectionRegistry.IndexOpener() {
+                    @Override
+                    public DocumentIndex open(CollectionSettings settings, java.nio.file.Path dir) {
+                        return OpenSearchDocumentIndex.open(openSearchSettings(properties.opensearch(), settings.name()),
+                                settings.indexModel(), settings.dimension(), settings.similarity());
+                    }
+
+                    @Override
+                    public void drop(CollectionSettings settings) {
+                        OpenSearchDocumentIndex.drop(openSearchSettings(properties.opensearch(), settings.name()));
+                    }
+                };
             }
             default -> throw new IllegalStateException("tessera.index.backend: unknown backend '" + backend
                     + "'; allowed: " + TesseraProperties.Index.EMBEDDED + ", " + TesseraProperties.Index.OPENSEARCH);

@@ -3,6 +3,12 @@ package dev.tessera.retrieval.index.opensearch;
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.chunk.Chunk;
 import dev.tessera.retrieval.document.Document;
+import dev.tessera.retrieval.document.Metadata;
+import dev.tessera.retrieval.document.MetadataMapping;
+import dev.tessera.retrieval.document.MetadataType;
+import dev.tessera.retrieval.filter.FilterTypes;
+import dev.tessera.retrieval.index.DocumentPage;
+import dev.tessera.retrieval.index.VectorSimilarity;
 import dev.tessera.retrieval.index.ChunkHit;
 import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.DocumentLocks;
@@ -28,6 +34,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
@@ -35,6 +43,7 @@ import org.opensearch.client.opensearch._types.HealthStatus;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch._types.Refresh;
 import org.opensearch.client.opensearch._types.SearchType;
+import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.Time;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 import org.opensearch.client.opensearch.core.BulkResponse;
@@ -60,7 +69,13 @@ import tools.jackson.databind.json.JsonMapper;
  * document id so a document lives on one shard. BM25 runs on {@code content} (title + chunk, English
  * analysis, as the embedded index) with global term statistics ({@code dfs_query_then_fetch}), so
  * rankings do not depend on how documents fall into shards; vectors are {@code knn_vector} on the
- * Lucene HNSW engine, named explicitly (faiss, the default, needs a native library).
+ * Lucene HNSW engine, named explicitly (faiss, the default, needs a native library), compared by the
+ * collection's similarity. Typed metadata sits on every record, parent and chunk, in the fields
+ * {@link OpenSearchFilters} describes, so a filter selects chunks inside the vector search and
+ * documents for listing, counting and delete with one translation. The metadata mapping is the
+ * index's own field mapping: read back at open, and cleared by deleting every document, which
+ * recreates the index. Format 1 (metadata as {@code key=value} keywords) is upgraded in place at
+ * open: the typed fields are added to each record from its stored metadata, nothing is re-embedded.
  *
  * <p>Writes use {@code refresh=wait_for}: like the embedded index, a write that returns is both
  * acknowledged (in the translog of every in-sync copy) and visible to searches. A document's chunks
@@ -68,7 +83,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class OpenSearchDocumentIndex implements DocumentIndex {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     /** Candidates the HNSW search explores per shard before keeping the best k (the embedded index uses 100 too). */
     static final int VECTOR_CANDIDATES = 100;
 
@@ -76,24 +91,32 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String KIND_DOC = "doc";
     private static final String KIND_CHUNK = "chunk";
-    private static final List<String> HIT_FIELDS = List.of("doc_id", "chunk_id", "ordinal", "title", "text", "start", "end");
+    private static final List<String> HIT_FIELDS = List.of("doc_id", "chunk_id", "ordinal", "title", "text", "start", "end",
+            "metadata_json");
+    /** Parents rewritten per bulk request by the format-1 upgrade. */
+    private static final int UPGRADE_BATCH = 200;
 
     private final OpenSearchClient client;
     private final OpenSearchSettings settings;
     private final String index;
     private final String model;
     private final int dimension;
+    private final VectorSimilarity similarity;
+    private final MetadataMapping mapping = new MetadataMapping();
+    /** Writes share it; deleting every document (which recreates the index) holds it alone. */
+    private final ReadWriteLock recreation = new ReentrantReadWriteLock();
     private final String luceneVersion;
     private final ExecutorService bulkPool;
     private final DocumentLocks documentLocks = new DocumentLocks();
 
-    private OpenSearchDocumentIndex(OpenSearchClient client, OpenSearchSettings settings, String model, int dimension)
-            throws IOException {
+    private OpenSearchDocumentIndex(OpenSearchClient client, OpenSearchSettings settings, String model, int dimension,
+                                    VectorSimilarity similarity) throws IOException {
         this.client = client;
         this.settings = settings;
         this.index = settings.index();
         this.model = model;
         this.dimension = dimension;
+        this.similarity = similarity;
         this.luceneVersion = client.info().version().luceneVersion();
         openOrCreate();
         this.bulkPool = Executors.newFixedThreadPool(settings.bulkConcurrency(),
@@ -102,20 +125,14 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
 
     /**
      * Connects, then opens the index or creates it. Fails loudly when the cluster cannot be reached,
-     * or when the index holds vectors of another model or another format.
+     * or when the index holds vectors of another model, dimension or similarity, or another format;
+     * a format-1 index is upgraded in place.
      */
     public static OpenSearchDocumentIndex open(OpenSearchSettings settings, String model, int dimension,
-                                               dev.tessera.retrieval.index.VectorSimilarity similarity) {
-        if (similarity != dev.tessera.retrieval.index.VectorSimilarity.COSINE) { // WIP(issue 17)
-            throw new UnsupportedOperationException("only cosine on OpenSearch so far");
-        }
-        return open(settings, model, dimension);
-    }
-
-    public static OpenSearchDocumentIndex open(OpenSearchSettings settings, String model, int dimension) {
+                                               VectorSimilarity similarity) {
         OpenSearchClient client = OpenSearchClients.create(settings);
         try {
-            return new OpenSearchDocumentIndex(client, settings, model, dimension);
+            return new OpenSearchDocumentIndex(client, settings, model, dimension, similarity);
         } catch (IOException | OpenSearchException e) {
             OpenSearchClients.close(client);
             throw new IllegalStateException("cannot open OpenSearch index '" + settings.index() + "' at "
@@ -123,6 +140,26 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         } catch (RuntimeException e) {
             OpenSearchClients.close(client);
             throw e;
+        }
+    }
+
+    /** A cosine index, as the default collection's is. */
+    public static OpenSearchDocumentIndex open(OpenSearchSettings settings, String model, int dimension) {
+        return open(settings, model, dimension, VectorSimilarity.COSINE);
+    }
+
+    /** Deletes a collection's index from the cluster (dropping the collection); a missing index is fine. */
+    public static void drop(OpenSearchSettings settings) {
+        OpenSearchClient client = OpenSearchClients.create(settings);
+        try {
+            if (client.indices().exists(e -> e.index(settings.index())).value()) {
+                client.indices().delete(d -> d.index(settings.index()));
+            }
+        } catch (IOException | OpenSearchException e) {
+            throw new IndexUnavailableException("cannot delete OpenSearch index " + settings.index() + ": "
+                    + e.getMessage(), e);
+        } finally {
+            OpenSearchClients.close(client);
         }
     }
 
@@ -141,9 +178,13 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
                 }
             }
         }
-        Map<String, JsonData> meta = client.indices().getMapping(m -> m.index(index)).result().get(index)
-                .mappings().meta();
-        checkCompatible(meta == null ? Map.of() : meta);
+        var mappings = client.indices().getMapping(m -> m.index(index)).result().get(index).mappings();
+        Map<String, JsonData> meta = mappings.meta() == null ? Map.of() : mappings.meta();
+        if (checkCompatible(meta) == 1) {
+            upgradeFromFormat1();
+        } else {
+            readMetadataMapping(mappings.properties());
+        }
         // Green before the first write: an acknowledgement only promises as many copies as are in sync,
         // so writing while replicas still recover could lose acknowledged documents with their primary.
         // A single-node cluster with replicas is never green; there yellow is the best there is.
@@ -162,15 +203,27 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
                     .replace("{{replicas}}", Integer.toString(settings.replicas()))
                     .replace("{{format}}", Integer.toString(FORMAT_VERSION))
                     .replace("{{model}}", model.replace("\\", "\\\\").replace("\"", "\\\""))
-                    .replace("{{dimension}}", Integer.toString(dimension));
+                    .replace("{{dimension}}", Integer.toString(dimension))
+                    .replace("{{similarity}}", similarity.jsonName())
+                    .replace("{{space_type}}", spaceType());
         }
     }
 
-    private void checkCompatible(Map<String, JsonData> meta) {
+    /** OpenSearch's name for the similarity; its scores are turned back in {@link #reportedScore}. */
+    private String spaceType() {
+        return switch (similarity) {
+            case COSINE -> "cosinesimil";
+            case DOT -> "innerproduct";
+            case EUCLIDEAN -> "l2";
+        };
+    }
+
+    /** @return the index's format (1 or 2), once its model, dimension and similarity are the configured ones */
+    private int checkCompatible(Map<String, JsonData> meta) {
         String format = meta.containsKey("tessera_format") ? meta.get("tessera_format").toJson().toString() : "?";
-        if (!String.valueOf(FORMAT_VERSION).equals(format)) {
+        if (!format.equals("1") && !format.equals(String.valueOf(FORMAT_VERSION))) {
             throw new IllegalStateException("OpenSearch index " + index + " has Tessera format " + format
-                    + "; this version reads format " + FORMAT_VERSION + " (is it an index of another application?)");
+                    + "; this version reads formats 1 and " + FORMAT_VERSION + " (is it an index of another application?)");
         }
         String storedModel = meta.get("embedding_model").to(String.class);
         int storedDim = meta.get("embedding_dimension").to(Integer.class);
@@ -178,6 +231,125 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             throw new IllegalStateException("OpenSearch index " + index + " holds vectors of model " + storedModel
                     + " (" + storedDim + "-d) but the configured model is " + model + " (" + dimension
                     + "-d); use another index name or the same model");
+        }
+        String storedSimilarity = meta.containsKey("similarity") ? meta.get("similarity").to(String.class) : "cosine";
+        if (!storedSimilarity.equals(similarity.jsonName())) {
+            throw new IllegalStateException("OpenSearch index " + index + " compares vectors by " + storedSimilarity
+                    + ", not " + similarity.jsonName());
+        }
+        return Integer.parseInt(format);
+    }
+
+    /** The metadata mapping is the index's: the children of each type's object are the keys of that type. */
+    private void readMetadataMapping(Map<String, org.opensearch.client.opensearch._types.mapping.Property> properties) {
+        Map<String, MetadataType> types = new java.util.TreeMap<>();
+        for (MetadataType type : MetadataType.values()) {
+            var object = properties.get(OpenSearchFilters.OBJECTS.get(type));
+            if (object == null || !object.isObject()) {
+                continue;
+            }
+            for (String field : object.object().properties().keySet()) {
+                MetadataType other = types.putIfAbsent(OpenSearchFilters.decode(field), type);
+                if (other != null) { // two writers raced on a new key's first use: the first type found wins
+                    log.warn("metadata key {} has {} and {} fields in OpenSearch index {}; filters use {}",
+                            OpenSearchFilters.decode(field), other.jsonName(), type.jsonName(), index, other.jsonName());
+                }
+            }
+        }
+        mapping.reset(types);
+    }
+
+    /**
+     * Format 1 kept metadata as {@code key=value} keywords: adds the typed fields (and the dynamic
+     * templates that map them) to the mapping, then gives each document and its chunks the typed
+     * fields of their stored metadata. Values whose type conflicts with the key's first use stay
+     * stored but cannot be filtered on, as in the embedded index's upgrade.
+     */
+    private void upgradeFromFormat1() throws IOException {
+        log.info("upgrading OpenSearch index {} from Tessera format 1 to {}: typed metadata fields", index, FORMAT_VERSION);
+        String template = mapping();
+        Map<String, Object> full = JSON.readValue(template, new TypeReference<>() {});
+        @SuppressWarnings("unchecked")
+        Map<String, Object> mappings = (Map<String, Object>) full.get("mappings");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> properties = (Map<String, Object>) mappings.get("properties");
+        Map<String, Object> added = new LinkedHashMap<>();
+        added.put("dynamic_templates", mappings.get("dynamic_templates"));
+        Map<String, Object> newFields = new LinkedHashMap<>();
+        for (String f : List.of(OpenSearchFilters.KEYS, "md_s", "md_l", "md_d", "md_b")) {
+            newFields.put(f, properties.get(f));
+        }
+        added.put("properties", newFields);
+        putMapping(added);
+        String after = null;
+        long upgraded = 0;
+        while (true) {
+            String from = after;
+            var page = call(() -> client.search(s -> {
+                s.index(index).size(UPGRADE_BATCH).source(c -> c.filter(f -> f.includes("doc_id", "metadata_json",
+                        "chunk_count"))).query(q -> q.term(t -> t.field("kind").value(FieldValue.of(KIND_DOC))))
+                        .sort(o -> o.field(f -> f.field("doc_id").order(SortOrder.Asc)));
+                if (from != null) {
+                    s.searchAfter(List.of(FieldValue.of(from)));
+                }
+                return s;
+            }, Map.class));
+            List<Hit<Map>> hits = page.hits().hits();
+            if (hits.isEmpty()) {
+                break;
+            }
+            List<DocOps> ops = new ArrayList<>(hits.size());
+            for (Hit<Map> hit : hits) {
+                Map<?, ?> source = hit.source();
+                String id = (String) source.get("doc_id");
+                Map<String, Object> stored = JSON.readValue((String) source.get("metadata_json"), new TypeReference<>() {});
+                Map<String, Object> typed = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> e : stored.entrySet()) {
+                    try {
+                        typed.putAll(mapping.admit(Metadata.normalize(Map.of(e.getKey(), e.getValue()))));
+                    } catch (RuntimeException conflict) { // stays stored, not filterable
+                        log.warn("document {}: metadata key {} is not upgraded for filtering: {}", id, e.getKey(),
+                                conflict.getMessage());
+                    }
+                }
+                Map<String, Object> fields = new LinkedHashMap<>(OpenSearchFilters.sourceFields(typed));
+                fields.put("metadata_json", source.get("metadata_json")); // format 1 kept it on parents only
+                int chunks = source.get("chunk_count") instanceof Number n ? n.intValue() : 0;
+                List<BulkOperation> updates = new ArrayList<>(chunks + 1);
+                for (int i = 0; i < chunks; i++) {
+                    String chunk = chunkId(id, i);
+                    updates.add(BulkOperation.of(b -> b.update(u -> u.index(index).id(chunk).routing(id)
+                            .document(fields))));
+                }
+                updates.add(BulkOperation.of(b -> b.update(u -> u.index(index).id(id).routing(id).document(fields))));
+                ops.add(new DocOps(id, updates));
+                after = id;
+            }
+            Map<String, String> failed;
+            try {
+                failed = writeWithRetries(ops);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while upgrading OpenSearch index " + index, e);
+            }
+            if (!failed.isEmpty()) {
+                throw new IllegalStateException("upgrading OpenSearch index " + index + " failed for " + failed);
+            }
+            upgraded += hits.size();
+        }
+        // Last: an upgrade cut short runs again at the next start (the updates are idempotent).
+        putMapping(Map.of("_meta", Map.of("tessera_format", FORMAT_VERSION, "embedding_model", model,
+                "embedding_dimension", dimension, "similarity", similarity.jsonName())));
+        log.info("upgraded OpenSearch index {}: {} documents", index, upgraded);
+    }
+
+    private void putMapping(Map<String, Object> body) throws IOException {
+        try (Response r = client.generic().execute(Requests.builder().method("PUT").endpoint("/" + index + "/_mapping")
+                .json(JSON.writeValueAsString(body)).build())) {
+            if (r.getStatus() != 200) {
+                throw new IllegalStateException("updating the mapping of OpenSearch index " + index + " failed: "
+                        + r.getStatus() + " " + r.getBody().map(b -> b.bodyAsString()).orElse(""));
+            }
         }
     }
 
@@ -192,6 +364,11 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             return;
         }
         documents.forEach(d -> d.requireDimension(dimension));
+        Map<IndexedDocument, Map<String, Object>> typed = new java.util.IdentityHashMap<>();
+        for (IndexedDocument doc : documents) {
+            typed.put(doc, mapping.admit(Metadata.normalize(doc.document().metadata())));
+        }
+        recreation.readLock().lock();
         try (DocumentLocks.Held held = documentLocks.lock(documents.stream().map(d -> d.document().id()).toList())) {
             Map<String, Integer> previous = chunkCounts(documents.stream().map(d -> d.document().id()).toList());
             List<DocOps> all = new ArrayList<>(documents.size());
@@ -203,12 +380,14 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
                 last.put(doc.document().id(), doc);
             }
             for (IndexedDocument doc : last.values()) {
-                all.add(operations(doc, previous.getOrDefault(doc.document().id(), 0)));
+                all.add(operations(doc, typed.get(doc), previous.getOrDefault(doc.document().id(), 0)));
             }
             Map<String, String> failed = writeAll(all);
             if (!failed.isEmpty()) {
                 throw new IndexWriteException(failed);
             }
+        } finally {
+            recreation.readLock().unlock();
         }
     }
 
@@ -230,11 +409,11 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         return counts;
     }
 
-    private DocOps operations(IndexedDocument indexed, int previousChunks) {
+    private DocOps operations(IndexedDocument indexed, Map<String, Object> metadata, int previousChunks) {
         Document doc = indexed.document();
         String id = doc.id();
-        List<String> filters = new ArrayList<>();
-        // WIP(issue 17): typed metadata on OpenSearch comes with its filter translation.
+        Map<String, Object> filterFields = OpenSearchFilters.sourceFields(metadata);
+        String metadataJson = JSON.writeValueAsString(metadata); // on chunks too: hits carry it
         List<BulkOperation> ops = new ArrayList<>(indexed.chunks().size() + 2);
         for (int i = 0; i < indexed.chunks().size(); i++) {
             Chunk chunk = indexed.chunks().get(i);
@@ -250,8 +429,9 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             source.put("text", chunk.text());
             // As the embedded index: BM25 over title + text (the title twice when the text repeats it).
             source.put("content", doc.title().isEmpty() ? chunk.text() : doc.title() + "\n" + chunk.text());
-            source.put("filters", filters);
-            source.put("vector", indexed.vectors().get(i));
+            source.put("metadata_json", metadataJson);
+            source.putAll(filterFields);
+            source.put("vector", similarity.prepare(indexed.vectors().get(i)));
             String chunkId = chunkId(id, i);
             ops.add(BulkOperation.of(b -> b.index(x -> x.index(index).id(chunkId).routing(id).document(source))));
         }
@@ -264,16 +444,11 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         parent.put("doc_id", id);
         parent.put("title", doc.title());
         parent.put("doc_text", doc.text());
-        parent.put("metadata_json", JSON.writeValueAsString(doc.metadata()));
-        parent.put("filters", filters);
+        parent.put("metadata_json", metadataJson);
+        parent.putAll(filterFields);
         parent.put("chunk_count", indexed.chunks().size());
         ops.add(BulkOperation.of(b -> b.index(x -> x.index(index).id(id).routing(id).document(parent))));
         return new DocOps(id, ops);
-    }
-
-    /** A metadata filter value as one keyword: keys cannot contain '=', so the pair is unambiguous. */
-    static String filterTerm(String key, String value) {
-        return key + "=" + value;
     }
 
     static String chunkId(String docId, int ordinal) {
@@ -384,6 +559,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
 
     @Override
     public boolean delete(String documentId) {
+        recreation.readLock().lock();
         try (DocumentLocks.Held held = documentLocks.lock(List.of(documentId))) {
             boolean existed = call(() -> client.get(g -> g.index(index).id(documentId).routing(documentId)
                     .sourceIncludes("chunk_count"), Map.class)).found();
@@ -395,6 +571,8 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
                 throw new IndexWriteException(Map.of(documentId, response.failures().getFirst().cause().reason()));
             }
             return existed;
+        } finally {
+            recreation.readLock().unlock();
         }
     }
 
@@ -412,7 +590,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         List<Chunk> chunks = new ArrayList<>(count);
         if (count > 0) {
             var items = call(() -> client.mget(m -> {
-                m.index(index).sourceExcludes("vector", "content", "filters");
+                m.index(index).sourceIncludes(List.of("text", "ordinal", "start", "end", "tokens"));
                 for (int i = 0; i < count; i++) {
                     String id = chunkId(documentId, i);
                     m.docs(d -> d.id(id).routing(documentId));
@@ -428,10 +606,13 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             }
             chunks.sort(Comparator.comparingInt(Chunk::ordinal));
         }
-        Map<String, Object> metadata = JSON.readValue((String) p.getOrDefault("metadata_json", "{}"),
-                new TypeReference<>() {});
+        Map<String, Object> metadata = readMetadata((String) p.getOrDefault("metadata_json", "{}"));
         return Optional.of(new StoredDocument(documentId, (String) p.getOrDefault("title", ""),
                 (String) p.getOrDefault("doc_text", ""), metadata, chunks));
+    }
+
+    private static Map<String, Object> readMetadata(String json) {
+        return Metadata.canonical(JSON.readValue(json, new TypeReference<Map<String, Object>>() {}));
     }
 
     private static int num(Map<String, Object> source, String field) {
@@ -441,6 +622,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
 
     @Override
     public List<ChunkHit> searchText(String query, int k, Filter filter) {
+        FilterTypes.check(filter, mapping);
         var response = call(() -> client.search(s -> s.index(index).searchType(SearchType.DfsQueryThenFetch).size(k)
                 .source(fields()).query(textQuery(query, filter)), Map.class));
         return hits(response.hits(), false);
@@ -448,16 +630,18 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
 
     @Override
     public List<ChunkHit> searchVector(float[] vector, int k, Filter filter) {
-        checkQueryVector(vector);
+        FilterTypes.check(filter, mapping);
+        float[] prepared = prepareQuery(vector);
         var response = call(() -> client.search(s -> s.index(index).size(k).source(fields())
-                .query(vectorQuery(vector, k, filter)), Map.class));
+                .query(vectorQuery(prepared, k, filter)), Map.class));
         return hits(response.hits(), true);
     }
 
     /** Both candidate lists in one {@code _msearch} round trip; fusion happens in Tessera. */
     @Override
-    public HybridCandidates searchHybrid(String query, float[] vector, int depth, Filter filter) {
-        checkQueryVector(vector);
+    public HybridCandidates searchHybrid(String query, float[] raw, int depth, Filter filter) {
+        FilterTypes.check(filter, mapping);
+        float[] vector = prepareQuery(raw);
         MsearchResponse<Map> response = call(() -> client.msearch(m -> m.index(index)
                 .searches(s -> s.header(h -> h.searchType(SearchType.DfsQueryThenFetch))
                         .body(b -> b.size(depth).source(fields()).query(textQuery(query, filter))))
@@ -479,10 +663,12 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         return hits(item.result().hits(), vector);
     }
 
-    private void checkQueryVector(float[] vector) {
+    /** Checks the dimension and scales a cosine query to unit length (a zero vector is refused, as by the embedded index). */
+    private float[] prepareQuery(float[] vector) {
         if (vector.length != dimension) {
             throw new IllegalArgumentException("query vector has " + vector.length + " dimensions, index has " + dimension);
         }
+        return similarity.prepare(vector);
     }
 
     private static SourceConfig fields() {
@@ -505,28 +691,49 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
                 .filter(filters)));
     }
 
-    private static List<Query> filterQueries(Filter filter) {
-        List<Query> out = new ArrayList<>();
-        out.add(Query.of(q -> q.term(t -> t.field("kind").value(FieldValue.of(KIND_CHUNK)))));
-        if (!filter.matchesAll()) { // WIP(issue 17)
-            throw new UnsupportedOperationException("filters on OpenSearch: being rewritten for the filter language");
+    /** The chunk records a filter selects, as bool filter clauses. */
+    private List<Query> filterQueries(Filter filter) {
+        return filterQueries(filter, KIND_CHUNK);
+    }
+
+    private List<Query> filterQueries(Filter filter, String kind) {
+        List<Query> out = new ArrayList<>(2);
+        out.add(Query.of(q -> q.term(t -> t.field("kind").value(FieldValue.of(kind)))));
+        if (!filter.matchesAll()) {
+            out.add(OpenSearchFilters.query(filter, mapping));
         }
         return out;
     }
 
+    /** The parent records a filter selects (checked against the mapping first). */
+    private Query documentQuery(Filter filter) {
+        FilterTypes.check(filter, mapping);
+        List<Query> clauses = filterQueries(filter, KIND_DOC);
+        return Query.of(q -> q.bool(b -> b.filter(clauses)));
+    }
+
     @SuppressWarnings("unchecked")
-    private static List<ChunkHit> hits(HitsMetadata<Map> hits, boolean vector) {
+    private List<ChunkHit> hits(HitsMetadata<Map> hits, boolean vector) {
         List<ChunkHit> out = new ArrayList<>(hits.hits().size());
         for (Hit<Map> hit : hits.hits()) {
             Map<String, Object> s = hit.source();
             double score = hit.score() == null ? 0 : hit.score();
-            // The Lucene engine scores cosinesimil as (1 + cos) / 2; report the cosine, as the embedded index does.
-            float reported = (float) (vector ? 2 * score - 1 : score);
+            float reported = vector ? reportedScore(score) : (float) score;
+            Map<String, Object> metadata = readMetadata((String) s.getOrDefault("metadata_json", "{}"));
             out.add(new ChunkHit((String) s.get("doc_id"), (String) s.get("chunk_id"), num(s, "ordinal"), reported,
                     (String) s.getOrDefault("title", ""), (String) s.get("text"), num(s, "start"), num(s, "end"),
-                    List.of()));
+                    List.of(), metadata));
         }
         return out;
+    }
+
+    /** The k-NN score turned back into the similarity the index reports ({@link VectorSimilarity}), as the embedded index does. */
+    private float reportedScore(double score) {
+        return (float) switch (similarity) {
+            case COSINE -> 2 * score - 1; // cosinesimil scores (1 + cos) / 2
+            case DOT -> score < 1 ? 1 - 1 / score : score - 1; // innerproduct: 1 / (1 - dot) below 0, 1 + dot above
+            case EUCLIDEAN -> score; // l2: 1 / (1 + d^2)
+        };
     }
 
     /** OpenSearch's highlighter on the chunk text, with the embedded index's tags, fragment size and count. */
@@ -563,7 +770,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         params.put("candidates", VECTOR_CANDIDATES);
         params.put("shards", settings.shards());
         params.put("replicas", settings.replicas());
-        return new IndexStats(docs, chunks, chunks, segments, size, "opensearch", model, dimension, "cosine", FORMAT_VERSION,
+        return new IndexStats(docs, chunks, chunks, segments, size, "opensearch", model, dimension, similarity.jsonName(), FORMAT_VERSION,
                 luceneVersion, params);
     }
 
@@ -618,31 +825,119 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         OpenSearchClients.close(client);
     }
 
-    // WIP(issue 17): the collection API on OpenSearch.
+    // ---- documents by filter ------------------------------------------------------------------
+
     @Override
-    public long delete(dev.tessera.retrieval.filter.Filter filter) {
-        throw new UnsupportedOperationException("not yet on OpenSearch");
+    public long count(Filter filter) {
+        Query q = documentQuery(filter);
+        return call(() -> client.count(c -> c.index(index).query(q))).count();
     }
 
     @Override
-    public long count(dev.tessera.retrieval.filter.Filter filter) {
-        throw new UnsupportedOperationException("not yet on OpenSearch");
+    @SuppressWarnings("unchecked")
+    public DocumentPage list(Filter filter, int limit, String cursor) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+        Query where = documentQuery(filter);
+        // Sorted by doc_id, a keyword: UTF-8 byte order, as the embedded index lists.
+        var response = call(() -> client.search(s -> {
+            s.index(index).size(limit + 1).source(c -> c.filter(f -> f.includes("doc_id")))
+                    .query(where).sort(o -> o.field(f -> f.field("doc_id").order(SortOrder.Asc)));
+            if (cursor != null) {
+                s.searchAfter(List.of(FieldValue.of(cursor)));
+            }
+            return s;
+        }, Map.class));
+        List<String> ids = response.hits().hits().stream().map(h -> (String) h.source().get("doc_id")).toList();
+        boolean more = ids.size() > limit;
+        List<StoredDocument> docs = new ArrayList<>(Math.min(limit, ids.size()));
+        for (String id : ids.subList(0, Math.min(limit, ids.size()))) {
+            get(id).ifPresent(docs::add); // deleted since the page was read: left out
+        }
+        return new DocumentPage(docs, more ? ids.get(limit - 1) : null);
+    }
+
+    /**
+     * Chunks first, then their parents: a document leaves searches before it leaves reads and
+     * listings, and one cut short in between is still listed (and deleted again by a retry).
+     */
+    @Override
+    public long delete(Filter filter) {
+        if (filter.matchesAll()) {
+            return deleteAll();
+        }
+        Query parents = documentQuery(filter);
+        List<Query> chunkClauses = filterQueries(filter, KIND_CHUNK);
+        Query chunks = Query.of(q -> q.bool(b -> b.filter(chunkClauses)));
+        recreation.readLock().lock();
+        try {
+            deleteByQuery(chunks);
+            return deleteByQuery(parents);
+        } finally {
+            recreation.readLock().unlock();
+        }
+    }
+
+    private long deleteByQuery(Query query) {
+        var response = call(() -> client.deleteByQuery(d -> d.index(index).query(query).refresh(Refresh.True)
+                .conflicts(org.opensearch.client.opensearch._types.Conflicts.Proceed)
+                .timeout(Time.of(t -> t.time(settings.requestTimeout().toMillis() + "ms")))));
+        if (!response.failures().isEmpty()) {
+            throw new IndexUnavailableException("OpenSearch delete by query failed: "
+                    + response.failures().getFirst().cause().reason(), null);
+        }
+        return response.deleted() == null ? 0 : response.deleted();
+    }
+
+    /**
+     * Every document, and the mapping with them, by recreating the index: OpenSearch cannot remove
+     * a field from a mapping, and a later document may use a key with another type.
+     */
+    private long deleteAll() {
+        recreation.writeLock().lock();
+        try {
+            long before = count(Filter.ALL);
+            call(() -> client.indices().delete(d -> d.index(index)));
+            mapping.clear();
+            openOrCreate();
+            return before;
+        } catch (IOException e) {
+            throw new IndexUnavailableException("recreating OpenSearch index " + index + " failed: " + e.getMessage(), e);
+        } finally {
+            recreation.writeLock().unlock();
+        }
     }
 
     @Override
-    public dev.tessera.retrieval.index.DocumentPage list(dev.tessera.retrieval.filter.Filter filter, int limit, String cursor) {
-        throw new UnsupportedOperationException("not yet on OpenSearch");
-    }
-
-    @Override
+    @SuppressWarnings("unchecked")
     public Map<String, float[]> vectors(List<String> chunkIds) {
-        throw new UnsupportedOperationException("not yet on OpenSearch");
+        Map<String, float[]> out = new LinkedHashMap<>();
+        if (chunkIds.isEmpty()) {
+            return out;
+        }
+        var items = call(() -> client.mget(m -> {
+            m.index(index).sourceIncludes(List.of("chunk_id", "vector"));
+            for (String id : chunkIds) {
+                int hash = id.lastIndexOf('#');
+                m.docs(d -> d.id(id).routing(hash < 0 ? id : id.substring(0, hash)));
+            }
+            return m;
+        }, Map.class));
+        for (var item : items.docs()) {
+            if (item.isResult() && item.result().found() && item.result().source().get("vector") instanceof List<?> v) {
+                float[] vector = new float[v.size()];
+                for (int i = 0; i < vector.length; i++) {
+                    vector[i] = ((Number) v.get(i)).floatValue();
+                }
+                out.put(item.result().id(), vector);
+            }
+        }
+        return out;
     }
 
-    private final dev.tessera.retrieval.document.MetadataMapping mapping = new dev.tessera.retrieval.document.MetadataMapping();
-
     @Override
-    public dev.tessera.retrieval.document.MetadataMapping metadataMapping() {
+    public MetadataMapping metadataMapping() {
         return mapping;
     }
 }
