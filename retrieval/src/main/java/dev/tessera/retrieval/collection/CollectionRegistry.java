@@ -42,6 +42,15 @@ public final class CollectionRegistry implements AutoCloseable {
 
         /** Removes what the backend keeps for the collection outside {@code dir} (nothing, for the embedded one). */
         default void drop(CollectionSettings settings) {}
+
+        /**
+         * Collections the backend holds, whichever instance created them: a shared backend
+         * (OpenSearch) lists its collection indexes, so every Tessera instance on one cluster serves
+         * the same collections. The embedded backend has none beyond the data directory.
+         */
+        default List<CollectionSettings> discover() {
+            return List.of();
+        }
     }
 
     /** Chunking of model collections. */
@@ -123,7 +132,7 @@ public final class CollectionRegistry implements AutoCloseable {
      * @throws CollectionConflictException when one of that name exists with other settings
      */
     public synchronized Created create(CollectionSettings settings) {
-        Collection existing = open.get(settings.name());
+        Collection existing = open.containsKey(settings.name()) ? open.get(settings.name()) : adopt(settings.name());
         if (existing != null) {
             if (!existing.settings().equals(settings)) {
                 throw new CollectionConflictException("collection '" + settings.name() + "' exists with other settings: "
@@ -153,6 +162,9 @@ public final class CollectionRegistry implements AutoCloseable {
 
     public Collection get(String name) {
         Collection c = name == null ? null : open.get(name);
+        if (c == null && name != null) {
+            c = adopt(name);
+        }
         if (c == null) {
             throw new UnknownCollectionException(name);
         }
@@ -160,6 +172,15 @@ public final class CollectionRegistry implements AutoCloseable {
     }
 
     public List<Collection> list() {
+        for (CollectionSettings s : opener.discover()) {
+            if (!open.containsKey(s.name())) {
+                try {
+                    adopt(s.name());
+                } catch (RuntimeException e) { // a model this instance does not serve, say: list the others
+                    log.warn("collection '{}' on the backend cannot be opened here: {}", s.name(), e.getMessage());
+                }
+            }
+        }
         List<Collection> out = new ArrayList<>(open.values());
         out.sort(Comparator.comparing(Collection::name));
         return out;
@@ -182,6 +203,33 @@ public final class CollectionRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete collection " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Registers a collection the backend holds but this data directory does not (another instance
+     * created it on a shared cluster); null when there is none of that name.
+     */
+    private synchronized Collection adopt(String name) {
+        Collection known = open.get(name);
+        if (known != null) {
+            return known;
+        }
+        for (CollectionSettings s : opener.discover()) {
+            if (s.name().equals(name)) {
+                try {
+                    Path dir = root.resolve(name);
+                    Files.createDirectories(dir);
+                    Collection c = openCollection(s);
+                    write(dir.resolve(SETTINGS_FILE), s);
+                    open.put(name, c);
+                    log.info("collection '{}' ({}) found on the backend, created elsewhere", name, describe(s));
+                    return c;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot register collection " + name + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return null;
     }
 
     private Collection openCollection(CollectionSettings s) {

@@ -29,8 +29,12 @@ public record CollectionSettings(String name, String model, int dimension, Vecto
         }
     }
 
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     public static void checkName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!isValidName(name)) {
             throw new InvalidRequestException("name", "a collection name is 1-64 characters of a-z, 0-9, '_' and '-',"
                     + " starting with a letter or digit");
         }

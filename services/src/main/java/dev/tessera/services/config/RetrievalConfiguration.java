@@ -9,7 +9,7 @@ import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.LuceneDocumentIndex;
 import dev.tessera.retrieval.index.VectorEngine;
 import dev.tessera.retrieval.index.VectorSimilarity;
-import dev.tessera.retrieval.index.opensearch.OpenSearchDocumentIndex;
+import dev.tessera.retrieval.index.opensearch.OpenSearchCollections;
 import dev.tessera.retrieval.index.opensearch.OpenSearchSettings;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import dev.tessera.retrieval.search.Fusion;
@@ -44,18 +44,7 @@ public class RetrievalConfiguration {
                     log.warn("tessera.vector-engine={} is ignored: the OpenSearch backend searches vectors itself",
                             properties.vectorEngine());
                 }
-                yield new CollectionRegistry.IndexOpener() {
-                    @Override
-                    public DocumentIndex open(CollectionSettings settings, java.nio.file.Path dir) {
-                        return OpenSearchDocumentIndex.open(openSearchSettings(properties.opensearch(), settings.name()),
-                                settings.indexModel(), settings.dimension(), settings.similarity());
-                    }
-
-                    @Override
-                    public void drop(CollectionSettings settings) {
-                        OpenSearchDocumentIndex.drop(openSearchSettings(properties.opensearch(), settings.name()));
-                    }
-                };
+                yield new OpenSearchCollections(openSearchSettings(properties.opensearch()), engine);
             }
             default -> throw new IllegalStateException("tessera.index.backend: unknown backend '" + backend
                     + "'; allowed: " + TesseraProperties.Index.EMBEDDED + ", " + TesseraProperties.Index.OPENSEARCH);
@@ -75,16 +64,10 @@ public class RetrievalConfiguration {
         return collections.get(CollectionSettings.DEFAULT).index();
     }
 
-    /** Blank credentials in properties (their default) are none to the client. */
+    /** The default collection's index; {@link OpenSearchCollections} names the others. Blank credentials are none. */
     static OpenSearchSettings openSearchSettings(TesseraProperties.OpenSearch o) {
-        return openSearchSettings(o, CollectionSettings.DEFAULT);
-    }
-
-    /** The default collection keeps the configured index name (the release before collections used it); others add theirs. */
-    static OpenSearchSettings openSearchSettings(TesseraProperties.OpenSearch o, String collection) {
-        String index = collection.equals(CollectionSettings.DEFAULT) ? o.index() : o.index() + "-" + collection;
         return new OpenSearchSettings(o.hosts(), blankToNull(o.username()), blankToNull(o.password()),
-                blankToNull(o.apiKey()), o.trustStore(), blankToNull(o.trustStorePassword()), index, o.shards(),
+                blankToNull(o.apiKey()), o.trustStore(), blankToNull(o.trustStorePassword()), o.index(), o.shards(),
                 o.replicas(), o.connectTimeout(), o.requestTimeout(), o.bulkConcurrency(), o.bulkDocuments(),
                 o.retries(), o.retryBackoff());
     }

@@ -101,6 +101,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
     private final String index;
     private final String model;
     private final int dimension;
+    private final String collection;
     private final VectorSimilarity similarity;
     private final MetadataMapping mapping = new MetadataMapping();
     /** Writes share it; deleting every document (which recreates the index) holds it alone. */
@@ -109,10 +110,11 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
     private final ExecutorService bulkPool;
     private final DocumentLocks documentLocks = new DocumentLocks();
 
-    private OpenSearchDocumentIndex(OpenSearchClient client, OpenSearchSettings settings, String model, int dimension,
-                                    VectorSimilarity similarity) throws IOException {
+    private OpenSearchDocumentIndex(OpenSearchClient client, OpenSearchSettings settings, String collection,
+                                    String model, int dimension, VectorSimilarity similarity) throws IOException {
         this.client = client;
         this.settings = settings;
+        this.collection = collection;
         this.index = settings.index();
         this.model = model;
         this.dimension = dimension;
@@ -130,9 +132,18 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
      */
     public static OpenSearchDocumentIndex open(OpenSearchSettings settings, String model, int dimension,
                                                VectorSimilarity similarity) {
+        return open(settings, "", model, dimension, similarity);
+    }
+
+    /**
+     * @param collection the collection the index serves, recorded in a new index's {@code _meta} so
+     *                   other instances on the cluster find it ({@link #describe})
+     */
+    public static OpenSearchDocumentIndex open(OpenSearchSettings settings, String collection, String model,
+                                               int dimension, VectorSimilarity similarity) {
         OpenSearchClient client = OpenSearchClients.create(settings);
         try {
-            return new OpenSearchDocumentIndex(client, settings, model, dimension, similarity);
+            return new OpenSearchDocumentIndex(client, settings, collection, model, dimension, similarity);
         } catch (IOException | OpenSearchException e) {
             OpenSearchClients.close(client);
             throw new IllegalStateException("cannot open OpenSearch index '" + settings.index() + "' at "
@@ -158,6 +169,38 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         } catch (IOException | OpenSearchException e) {
             throw new IndexUnavailableException("cannot delete OpenSearch index " + settings.index() + ": "
                     + e.getMessage(), e);
+        } finally {
+            OpenSearchClients.close(client);
+        }
+    }
+
+    /** What a Tessera index on the cluster holds, read from its {@code _meta}. */
+    public record Description(String index, String collection, String model, int dimension, VectorSimilarity similarity) {}
+
+    /**
+     * The Tessera indexes (any format) whose names match {@code pattern} (a wildcard expression,
+     * {@code tessera-*}): how an instance finds the collections another instance created.
+     */
+    public static List<Description> describe(OpenSearchSettings settings, String pattern) {
+        OpenSearchClient client = OpenSearchClients.create(settings);
+        try {
+            List<Description> out = new ArrayList<>();
+            var mappings = client.indices().getMapping(m -> m.index(pattern).allowNoIndices(true)
+                    .ignoreUnavailable(true)).result();
+            mappings.forEach((name, record) -> {
+                Map<String, JsonData> meta = record.mappings().meta();
+                if (meta == null || !meta.containsKey("tessera_format") || !meta.containsKey("embedding_model")) {
+                    return; // not Tessera's
+                }
+                String collection = meta.containsKey("collection") ? meta.get("collection").to(String.class) : "";
+                out.add(new Description(name, collection, meta.get("embedding_model").to(String.class),
+                        meta.get("embedding_dimension").to(Integer.class), meta.containsKey("similarity")
+                        ? VectorSimilarity.parse(meta.get("similarity").to(String.class)) : VectorSimilarity.COSINE));
+            });
+            out.sort(Comparator.comparing(Description::index));
+            return out;
+        } catch (IOException | OpenSearchException e) {
+            throw new IndexUnavailableException("cannot list the OpenSearch indexes " + pattern + ": " + e.getMessage(), e);
         } finally {
             OpenSearchClients.close(client);
         }
@@ -205,6 +248,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
                     .replace("{{model}}", model.replace("\\", "\\\\").replace("\"", "\\\""))
                     .replace("{{dimension}}", Integer.toString(dimension))
                     .replace("{{similarity}}", similarity.jsonName())
+                    .replace("{{collection}}", collection)
                     .replace("{{space_type}}", spaceType());
         }
     }
@@ -339,7 +383,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         }
         // Last: an upgrade cut short runs again at the next start (the updates are idempotent).
         putMapping(Map.of("_meta", Map.of("tessera_format", FORMAT_VERSION, "embedding_model", model,
-                "embedding_dimension", dimension, "similarity", similarity.jsonName())));
+                "embedding_dimension", dimension, "similarity", similarity.jsonName(), "collection", collection)));
         log.info("upgraded OpenSearch index {}: {} documents", index, upgraded);
     }
 
