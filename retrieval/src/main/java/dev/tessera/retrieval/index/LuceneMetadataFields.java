@@ -4,7 +4,7 @@ import dev.tessera.retrieval.document.Metadata;
 import dev.tessera.retrieval.document.MetadataMapping;
 import dev.tessera.retrieval.document.MetadataType;
 import dev.tessera.retrieval.filter.Filter;
-import dev.tessera.retrieval.filter.IntegerRange;
+import dev.tessera.retrieval.filter.FilterTranslator;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.document.DoublePoint;
@@ -70,67 +70,86 @@ public final class LuceneMetadataFields {
 
     /** The documents a filter selects among all documents (combine with the kind of record wanted). */
     public static Query query(Filter filter, MetadataMapping mapping) {
-        return switch (filter) {
-            case Filter.All a -> new MatchAllDocsQuery();
-            case Filter.And and -> {
-                BooleanQuery.Builder b = new BooleanQuery.Builder();
-                and.parts().forEach(p -> b.add(query(p, mapping), Occur.FILTER));
-                yield b.build();
-            }
-            case Filter.Or or -> {
-                BooleanQuery.Builder b = new BooleanQuery.Builder().setMinimumNumberShouldMatch(1);
-                or.parts().forEach(p -> b.add(query(p, mapping), Occur.SHOULD));
-                yield new ConstantScoreQuery(b.build());
-            }
-            case Filter.Not not -> complement(query(not.inner(), mapping));
-            case Filter.Leaf leaf -> leaf(leaf, mapping.typeOf(leaf.key()));
-        };
+        return QUERIES.translate(filter, mapping);
     }
 
-    private static Query complement(Query q) {
-        return new BooleanQuery.Builder().add(new MatchAllDocsQuery(), Occur.FILTER).add(q, Occur.MUST_NOT).build();
-    }
-
-    private static Query leaf(Filter.Leaf leaf, MetadataType type) {
-        return switch (leaf.op()) {
-            case NE -> complement(positive(leaf.key(), Filter.Op.EQ, leaf.values(), type));
-            case NIN -> complement(positive(leaf.key(), Filter.Op.IN, leaf.values(), type));
-            case EXISTS -> (Boolean) leaf.value() ? exists(leaf.key()) : complement(exists(leaf.key()));
-            default -> positive(leaf.key(), leaf.op(), leaf.values(), type);
-        };
-    }
-
-    private static Query exists(String key) {
-        return new TermQuery(new Term(KEYS, key));
-    }
-
-    /** eq, in, the ranges and contains: documents with at least one value of the key that passes. */
-    private static Query positive(String key, Filter.Op op, List<Object> values, MetadataType type) {
-        if (type == null) {
-            return new MatchNoDocsQuery("no document has values for " + key);
+    private static final FilterTranslator<Query> QUERIES = new FilterTranslator<>() {
+        @Override
+        public Query all() {
+            return new MatchAllDocsQuery();
         }
-        String field = field(key, type);
-        return switch (type) {
-            case STRING, BOOLEAN -> keywords(field, op, values);
-            case INTEGER -> integers(field, op, values);
-            case NUMBER -> numbers(field, op, values);
-        };
-    }
 
-    private static Query keywords(String field, Filter.Op op, List<Object> values) {
-        String v = values.isEmpty() ? "" : String.valueOf(values.getFirst());
-        return switch (op) {
-            case EQ -> new TermQuery(new Term(field, v));
-            case IN -> values.isEmpty() ? new MatchNoDocsQuery()
-                    : new TermInSetQuery(field, values.stream().map(x -> new BytesRef(String.valueOf(x))).toList());
-            case GT -> TermRangeQuery.newStringRange(field, v, null, false, false);
-            case GTE -> TermRangeQuery.newStringRange(field, v, null, true, false);
-            case LT -> TermRangeQuery.newStringRange(field, null, v, false, false);
-            case LTE -> TermRangeQuery.newStringRange(field, null, v, false, true);
-            case CONTAINS -> new WildcardQuery(new Term(field, "*" + escapeWildcard(v) + "*"));
-            default -> throw new IllegalStateException(op.toString());
-        };
-    }
+        @Override
+        public Query none() {
+            return new MatchNoDocsQuery();
+        }
+
+        @Override
+        public Query and(List<Query> parts) {
+            BooleanQuery.Builder b = new BooleanQuery.Builder();
+            parts.forEach(p -> b.add(p, Occur.FILTER));
+            return b.build();
+        }
+
+        @Override
+        public Query or(List<Query> parts) {
+            BooleanQuery.Builder b = new BooleanQuery.Builder().setMinimumNumberShouldMatch(1);
+            parts.forEach(p -> b.add(p, Occur.SHOULD));
+            return new ConstantScoreQuery(b.build());
+        }
+
+        @Override
+        public Query not(Query q) {
+            return new BooleanQuery.Builder().add(new MatchAllDocsQuery(), Occur.FILTER).add(q, Occur.MUST_NOT).build();
+        }
+
+        @Override
+        public Query exists(String key) {
+            return new TermQuery(new Term(KEYS, key));
+        }
+
+        @Override
+        public Query anyOf(String key, MetadataType type, List<Object> values) {
+            String field = field(key, type);
+            return switch (type) {
+                case STRING, BOOLEAN -> values.size() == 1 ? new TermQuery(new Term(field, (String) values.getFirst()))
+                        : new TermInSetQuery(field, values.stream().map(x -> new BytesRef((String) x)).toList());
+                case INTEGER -> LongPoint.newSetQuery(field, values.stream().mapToLong(v -> (Long) v).toArray());
+                case NUMBER -> DoublePoint.newSetQuery(field, values.stream().mapToDouble(v -> (Double) v).toArray());
+            };
+        }
+
+        @Override
+        public Query integerRange(String key, long lower, long upper) {
+            return LongPoint.newRangeQuery(field(key, MetadataType.INTEGER), lower, upper);
+        }
+
+        @Override
+        public Query compare(String key, MetadataType type, Filter.Op op, Object operand) {
+            String field = field(key, type);
+            if (type == MetadataType.NUMBER) {
+                double d = (Double) operand;
+                return switch (op) {
+                    case GT -> DoublePoint.newRangeQuery(field, Math.nextUp(d), Double.POSITIVE_INFINITY);
+                    case GTE -> DoublePoint.newRangeQuery(field, d, Double.POSITIVE_INFINITY);
+                    case LT -> DoublePoint.newRangeQuery(field, Double.NEGATIVE_INFINITY, Math.nextDown(d));
+                    default -> DoublePoint.newRangeQuery(field, Double.NEGATIVE_INFINITY, d);
+                };
+            }
+            String v = (String) operand;
+            return switch (op) {
+                case GT -> TermRangeQuery.newStringRange(field, v, null, false, false);
+                case GTE -> TermRangeQuery.newStringRange(field, v, null, true, false);
+                case LT -> TermRangeQuery.newStringRange(field, null, v, false, false);
+                default -> TermRangeQuery.newStringRange(field, null, v, false, true);
+            };
+        }
+
+        @Override
+        public Query contains(String key, String substring) {
+            return new WildcardQuery(new Term(field(key, MetadataType.STRING), "*" + escapeWildcard(substring) + "*"));
+        }
+    };
 
     /** A literal for Lucene's wildcard syntax (also OpenSearch's {@code wildcard} query). */
     public static String escapeWildcard(String s) {
@@ -143,29 +162,5 @@ public final class LuceneMetadataFields {
             sb.append(c);
         }
         return sb.toString();
-    }
-
-    private static Query integers(String field, Filter.Op op, List<Object> values) {
-        if (op == Filter.Op.EQ || op == Filter.Op.IN) {
-            long[] exact = values.stream().filter(IntegerRange::integral)
-                    .mapToLong(v -> ((Number) v).longValue()).toArray();
-            return exact.length == 0 ? new MatchNoDocsQuery() : LongPoint.newSetQuery(field, exact);
-        }
-        IntegerRange range = IntegerRange.of(op, values.getFirst());
-        return range == null ? new MatchNoDocsQuery() : LongPoint.newRangeQuery(field, range.lower(), range.upper());
-    }
-
-    private static Query numbers(String field, Filter.Op op, List<Object> values) {
-        if (op == Filter.Op.EQ || op == Filter.Op.IN) {
-            double[] exact = values.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
-            return exact.length == 0 ? new MatchNoDocsQuery() : DoublePoint.newSetQuery(field, exact);
-        }
-        double d = ((Number) values.getFirst()).doubleValue();
-        return switch (op) {
-            case GT -> DoublePoint.newRangeQuery(field, Math.nextUp(d), Double.POSITIVE_INFINITY);
-            case GTE -> DoublePoint.newRangeQuery(field, d, Double.POSITIVE_INFINITY);
-            case LT -> DoublePoint.newRangeQuery(field, Double.NEGATIVE_INFINITY, Math.nextDown(d));
-            default -> DoublePoint.newRangeQuery(field, Double.NEGATIVE_INFINITY, d);
-        };
     }
 }

@@ -4,7 +4,7 @@ import dev.tessera.retrieval.document.Metadata;
 import dev.tessera.retrieval.document.MetadataMapping;
 import dev.tessera.retrieval.document.MetadataType;
 import dev.tessera.retrieval.filter.Filter;
-import dev.tessera.retrieval.filter.IntegerRange;
+import dev.tessera.retrieval.filter.FilterTranslator;
 import dev.tessera.retrieval.index.LuceneMetadataFields;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,99 +94,75 @@ final class OpenSearchFilters {
 
     /** The records a filter selects among all records (combine with the kind of record wanted). */
     static Query query(Filter filter, MetadataMapping mapping) {
-        return switch (filter) {
-            case Filter.All a -> Query.of(q -> q.matchAll(m -> m));
-            case Filter.And and -> {
-                List<Query> parts = and.parts().stream().map(p -> query(p, mapping)).toList();
-                yield Query.of(q -> q.bool(b -> b.filter(parts)));
-            }
-            case Filter.Or or -> {
-                List<Query> parts = or.parts().stream().map(p -> query(p, mapping)).toList();
-                yield Query.of(q -> q.bool(b -> b.should(parts).minimumShouldMatch("1")));
-            }
-            case Filter.Not not -> complement(query(not.inner(), mapping));
-            case Filter.Leaf leaf -> leaf(leaf, mapping.typeOf(leaf.key()));
-        };
+        return QUERIES.translate(filter, mapping);
     }
 
-    private static Query complement(Query q) {
-        return Query.of(x -> x.bool(b -> b.mustNot(q)));
-    }
-
-    private static Query none() {
-        return Query.of(q -> q.matchNone(m -> m));
-    }
-
-    private static Query leaf(Filter.Leaf leaf, MetadataType type) {
-        return switch (leaf.op()) {
-            case NE -> complement(positive(leaf.key(), Filter.Op.EQ, leaf.values(), type));
-            case NIN -> complement(positive(leaf.key(), Filter.Op.IN, leaf.values(), type));
-            case EXISTS -> {
-                Query exists = Query.of(q -> q.term(t -> t.field(KEYS).value(FieldValue.of(leaf.key()))));
-                yield (Boolean) leaf.value() ? exists : complement(exists);
-            }
-            default -> positive(leaf.key(), leaf.op(), leaf.values(), type);
-        };
-    }
-
-    /** eq, in, the ranges and contains: records with at least one value of the key that passes. */
-    private static Query positive(String key, Filter.Op op, List<Object> values, MetadataType type) {
-        if (type == null) {
-            return none(); // no record has values for the key
+    /** The grammar as a bool query: and → filter, or → should, not → must_not. */
+    private static final FilterTranslator<Query> QUERIES = new FilterTranslator<>() {
+        @Override
+        public Query all() {
+            return Query.of(q -> q.matchAll(m -> m));
         }
-        String field = field(key, type);
-        return switch (type) {
-            case STRING, BOOLEAN -> keywords(field, op, values);
-            case INTEGER -> integers(field, op, values);
-            case NUMBER -> numbers(field, op, values);
-        };
-    }
 
-    private static Query keywords(String field, Filter.Op op, List<Object> values) {
-        if (op == Filter.Op.EQ || op == Filter.Op.IN) {
-            return values.isEmpty() ? none() : terms(field, values.stream().map(v -> FieldValue.of(v.toString())).toList());
+        @Override
+        public Query none() {
+            return Query.of(q -> q.matchNone(m -> m));
         }
-        String v = values.getFirst().toString();
-        if (op == Filter.Op.CONTAINS) {
-            return Query.of(q -> q.wildcard(w -> w.field(field).value("*" + LuceneMetadataFields.escapeWildcard(v) + "*")));
-        }
-        return range(field, op, JsonData.of(v));
-    }
 
-    private static Query integers(String field, Filter.Op op, List<Object> values) {
-        if (op == Filter.Op.EQ || op == Filter.Op.IN) {
-            List<FieldValue> exact = values.stream().filter(IntegerRange::integral)
-                    .map(v -> FieldValue.of(((Number) v).longValue())).toList();
-            return exact.isEmpty() ? none() : terms(field, exact);
+        @Override
+        public Query and(List<Query> parts) {
+            return Query.of(q -> q.bool(b -> b.filter(parts)));
         }
-        IntegerRange range = IntegerRange.of(op, values.getFirst());
-        if (range == null) {
-            return none();
+
+        @Override
+        public Query or(List<Query> parts) {
+            return Query.of(q -> q.bool(b -> b.should(parts).minimumShouldMatch("1")));
         }
-        return Query.of(q -> q.range(r -> r.field(field).gte(JsonData.of(range.lower())).lte(JsonData.of(range.upper()))));
-    }
 
-    private static Query numbers(String field, Filter.Op op, List<Object> values) {
-        if (op == Filter.Op.EQ || op == Filter.Op.IN) {
-            return terms(field, values.stream().map(v -> FieldValue.of(((Number) v).doubleValue())).toList());
+        @Override
+        public Query not(Query query) {
+            return Query.of(q -> q.bool(b -> b.mustNot(query)));
         }
-        return range(field, op, JsonData.of(((Number) values.getFirst()).doubleValue()));
-    }
 
-    private static Query terms(String field, List<FieldValue> values) {
-        return Query.of(q -> q.terms(t -> t.field(field).terms(v -> v.value(values))));
-    }
+        @Override
+        public Query exists(String key) {
+            return Query.of(q -> q.term(t -> t.field(KEYS).value(FieldValue.of(key))));
+        }
 
-    private static Query range(String field, Filter.Op op, JsonData bound) {
-        return Query.of(q -> q.range(r -> {
-            r.field(field);
-            return switch (op) {
-                case GT -> r.gt(bound);
-                case GTE -> r.gte(bound);
-                case LT -> r.lt(bound);
-                case LTE -> r.lte(bound);
-                default -> throw new IllegalStateException(op.toString());
-            };
-        }));
-    }
+        @Override
+        public Query anyOf(String key, MetadataType type, List<Object> values) {
+            List<FieldValue> terms = values.stream().map(v -> switch (v) {
+                case Long l -> FieldValue.of(l);
+                case Double d -> FieldValue.of(d);
+                default -> FieldValue.of(v.toString());
+            }).toList();
+            return Query.of(q -> q.terms(t -> t.field(field(key, type)).terms(v -> v.value(terms))));
+        }
+
+        @Override
+        public Query integerRange(String key, long lower, long upper) {
+            return Query.of(q -> q.range(r -> r.field(field(key, MetadataType.INTEGER)).gte(JsonData.of(lower))
+                    .lte(JsonData.of(upper))));
+        }
+
+        @Override
+        public Query compare(String key, MetadataType type, Filter.Op op, Object operand) {
+            JsonData bound = JsonData.of(operand);
+            return Query.of(q -> q.range(r -> {
+                r.field(field(key, type));
+                return switch (op) {
+                    case GT -> r.gt(bound);
+                    case GTE -> r.gte(bound);
+                    case LT -> r.lt(bound);
+                    default -> r.lte(bound);
+                };
+            }));
+        }
+
+        @Override
+        public Query contains(String key, String substring) {
+            return Query.of(q -> q.wildcard(w -> w.field(field(key, MetadataType.STRING))
+                    .value("*" + LuceneMetadataFields.escapeWildcard(substring) + "*")));
+        }
+    };
 }
