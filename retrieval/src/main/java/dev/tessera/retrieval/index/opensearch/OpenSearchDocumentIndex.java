@@ -894,12 +894,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             return s;
         }, Map.class));
         List<String> ids = response.hits().hits().stream().map(h -> (String) h.source().get("doc_id")).toList();
-        boolean more = ids.size() > limit;
-        List<StoredDocument> docs = new ArrayList<>(Math.min(limit, ids.size()));
-        for (String id : ids.subList(0, Math.min(limit, ids.size()))) {
-            get(id).ifPresent(docs::add); // deleted since the page was read: left out
-        }
-        return new DocumentPage(docs, more ? ids.get(limit - 1) : null);
+        return DocumentPage.of(ids, limit, this::get);
     }
 
     /**
