@@ -42,6 +42,16 @@ import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
@@ -110,6 +120,14 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     static final String DOC_KEY = "doc_key";
     static final String VECTOR = "vector";
     static final String VECTOR_RAW = "vector_raw";
+    /** hnswlib engine: chunk ids as doc values too, so a filtered search reads the allowed ids without stored fields. */
+    static final String CHUNK_KEY = "chunk_key";
+    /**
+     * hnswlib engine: a filter allowing at most this many chunks is answered exactly (their vectors
+     * scored one by one); above it the graph is searched deep enough for the filter's selectivity
+     * and only allowed hits are kept.
+     */
+    static final int HNSW_EXACT_LIMIT = 5_000;
     private static final String KIND_DOC = "doc";
     private static final String KIND_CHUNK = "chunk";
 
@@ -344,6 +362,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
                 d.add(new KnnFloatVectorField(VECTOR, vector, luceneFunction()));
             } else {
                 d.add(new StoredField(VECTOR_RAW, toBytes(vector)));
+                d.add(new SortedDocValuesField(CHUNK_KEY, new BytesRef(chunkId(doc.id(), i))));
             }
             block.add(d);
         }
@@ -480,30 +499,107 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             return hitsForChunkIds(hnsw.nearest(vector, k));
         }
         // hnswlib has no filtered search: score the allowed chunks exactly when they are few,
-        // otherwise widen the graph search until enough allowed chunks are found.
-        Set<String> allowed = withSearcher(searcher -> {
-            TopDocs docs = searcher.search(where, 20_001);
-            StoredFields fields = searcher.storedFields();
-            Set<String> ids = new java.util.HashSet<>();
-            for (ScoreDoc sd : docs.scoreDocs) {
-                ids.add(fields.document(sd.doc, Set.of(CHUNK_ID)).get(CHUNK_ID));
+        // otherwise search the graph deep enough for the filter's selectivity and keep allowed hits.
+        List<HnswlibVectors.Scored> kept = withSearcher(searcher -> {
+            Weight weight = searcher.createWeight(searcher.rewrite(where), ScoreMode.COMPLETE_NO_SCORES, 1);
+            int allowed = searcher.count(where);
+            if (allowed == 0) {
+                return List.of();
             }
-            return ids;
+            if (allowed <= HNSW_EXACT_LIMIT) {
+                List<HnswlibVectors.Scored> scored = new ArrayList<>(allowed);
+                forEachMatch(searcher, weight, (leaf, doc) -> {
+                    String id = chunkIdOf(leaf, doc);
+                    hnsw.vector(id).ifPresent(v -> scored.add(new HnswlibVectors.Scored(id, hnsw.score(vector, v))));
+                });
+                scored.sort(Comparator.comparingDouble(HnswlibVectors.Scored::score).reversed());
+                return scored.subList(0, Math.min(k, scored.size()));
+            }
+            FixedBitSet allowedDocs = new FixedBitSet(searcher.getIndexReader().maxDoc());
+            forEachMatch(searcher, weight, (leaf, doc) -> allowedDocs.set(leaf.docBase + doc));
+            ChunkDocs chunkDocs = new ChunkDocs(searcher.getIndexReader().leaves());
+            double selectivity = (double) allowed / Math.max(1, hnsw.size());
+            for (int depth = (int) Math.min(hnsw.size(), Math.max(HnswlibVectors.EF_SEARCH,
+                    Math.ceil(2 * k / selectivity))); ; depth = (int) Math.min(hnsw.size(), 4L * depth)) {
+                List<HnswlibVectors.Scored> out = new ArrayList<>(k);
+                for (HnswlibVectors.Scored candidate : hnsw.nearest(vector, depth)) {
+                    int doc = chunkDocs.find(candidate.id());
+                    if (doc >= 0 && allowedDocs.get(doc)) {
+                        out.add(candidate);
+                        if (out.size() == k) {
+                            break;
+                        }
+                    }
+                }
+                if (out.size() >= k || depth >= hnsw.size()) {
+                    return out;
+                }
+            }
         });
-        if (allowed.size() <= 20_000) {
-            List<HnswlibVectors.Scored> scored = new ArrayList<>();
-            for (String id : allowed) {
-                hnsw.vector(id).ifPresent(v -> scored.add(new HnswlibVectors.Scored(id, hnsw.score(vector, v))));
+        return hitsForChunkIds(kept);
+    }
+
+    private interface MatchConsumer {
+        void accept(LeafReaderContext leaf, int doc) throws IOException;
+    }
+
+    /** Every live document the weight matches, segment by segment. */
+    private static void forEachMatch(IndexSearcher searcher, Weight weight, MatchConsumer consumer) throws IOException {
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Scorer scorer = weight.scorer(leaf);
+            if (scorer == null) {
+                continue;
             }
-            scored.sort(Comparator.comparingDouble(HnswlibVectors.Scored::score).reversed());
-            return hitsForChunkIds(scored.subList(0, Math.min(k, scored.size())));
+            Bits live = leaf.reader().getLiveDocs();
+            DocIdSetIterator it = scorer.iterator();
+            for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                if (live == null || live.get(doc)) {
+                    consumer.accept(leaf, doc);
+                }
+            }
         }
-        for (int depth = Math.max(4 * k, 100); ; depth *= 4) {
-            List<HnswlibVectors.Scored> kept = hnsw.nearest(vector, depth).stream()
-                    .filter(s -> allowed.contains(s.id())).limit(k).toList();
-            if (kept.size() >= k || depth >= hnsw.size()) {
-                return hitsForChunkIds(kept);
+    }
+
+    /** A chunk record's id: from doc values where the index has them, else from its stored fields. */
+    private static String chunkIdOf(LeafReaderContext leaf, int doc) throws IOException {
+        SortedDocValues keys = leaf.reader().getSortedDocValues(CHUNK_KEY);
+        if (keys != null && keys.advanceExact(doc)) {
+            return keys.lookupOrd(keys.ordValue()).utf8ToString();
+        }
+        return leaf.reader().storedFields().document(doc, Set.of(CHUNK_ID)).get(CHUNK_ID);
+    }
+
+    /** Chunk id to live top-level doc, one terms-dictionary seek per segment, for one search. */
+    private static final class ChunkDocs {
+        private final List<LeafReaderContext> leaves;
+        private final TermsEnum[] terms;
+        private PostingsEnum postings;
+
+        ChunkDocs(List<LeafReaderContext> leaves) throws IOException {
+            this.leaves = leaves;
+            this.terms = new TermsEnum[leaves.size()];
+            for (int i = 0; i < leaves.size(); i++) {
+                Terms t = leaves.get(i).reader().terms(CHUNK_ID);
+                terms[i] = t == null ? null : t.iterator();
             }
+        }
+
+        /** @return the top-level doc of the live record with this chunk id, or -1 */
+        int find(String chunkId) throws IOException {
+            BytesRef term = new BytesRef(chunkId);
+            for (int i = leaves.size() - 1; i >= 0; i--) { // newest segments last: a replaced chunk lives there
+                if (terms[i] == null || !terms[i].seekExact(term)) {
+                    continue;
+                }
+                postings = terms[i].postings(postings, PostingsEnum.NONE);
+                Bits live = leaves.get(i).reader().getLiveDocs();
+                for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                    if (live == null || live.get(doc)) {
+                        return leaves.get(i).docBase + doc;
+                    }
+                }
+            }
+            return -1;
         }
     }
 

@@ -46,6 +46,50 @@ class LuceneDocumentIndexTest {
         return new IndexedDocument(new Document(id, title, text.toString().strip(), meta), chunks, vectors);
     }
 
+    /**
+     * Enough documents that a broad filter takes hnswlib's graph path (more than
+     * {@link LuceneDocumentIndex#HNSW_EXACT_LIMIT} allowed) and a narrow one its exact path; every
+     * hit passes the filter and recall@10 against exact filtered search holds, also after some
+     * documents were replaced (their old records are deleted in older segments).
+     */
+    @ParameterizedTest
+    @EnumSource(VectorEngine.class)
+    void filteredVectorSearchKeepsRecallAtEverySelectivity(VectorEngine engine) {
+        int n = 2 * LuceneDocumentIndex.HNSW_EXACT_LIMIT + 2_000;
+        try (LuceneDocumentIndex index = LuceneDocumentIndex.open(dir, "test-model", DIM, engine)) {
+            List<IndexedDocument> docs = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                docs.add(doc("d" + i, "", Map.of("bucket", (long) (i * 7919 % 1000)), "chunk " + i));
+                if (docs.size() == 4_000 || i == n - 1) {
+                    index.upsert(docs);
+                    docs.clear();
+                }
+            }
+            for (int i = 0; i < 200; i++) { // replaced: same vectors, new segment
+                docs.add(doc("d" + i, "", Map.of("bucket", (long) (i * 7919 % 1000)), "chunk " + i));
+            }
+            index.upsert(docs);
+            for (int perMille : new int[] {600, 100, 10}) {
+                Filter filter = Filter.parse(Map.of("bucket", Map.of("lt", perMille)));
+                double recall = 0;
+                int queries = 20;
+                for (int q = 0; q < queries; q++) {
+                    float[] query = vector(1_000_000 + q);
+                    List<ChunkHit> hits = index.searchVector(query, 10, filter);
+                    assertThat(hits).as(perMille + "‰").hasSize(10).allSatisfy(h -> assertThat(
+                            ((Number) h.metadata().get("bucket")).longValue()).isLessThan(perMille));
+                    List<String> exact = java.util.stream.IntStream.range(0, n)
+                            .filter(i -> i * 7919 % 1000 < perMille).boxed()
+                            .sorted(java.util.Comparator.comparingDouble(
+                                    i -> -org.apache.lucene.util.VectorUtil.dotProduct(query, vector(("d" + i + "#0").hashCode()))))
+                            .limit(10).map(i -> "d" + i).toList();
+                    recall += hits.stream().filter(h -> exact.contains(h.docId())).count() / 10.0;
+                }
+                assertThat(recall / queries).as(engine + " " + perMille + "‰").isGreaterThanOrEqualTo(0.9);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(VectorEngine.class)
     void storesReplacesAndDeletesDocuments(VectorEngine engine) {
