@@ -508,8 +508,9 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             }
             if (allowed <= HNSW_EXACT_LIMIT) {
                 List<HnswlibVectors.Scored> scored = new ArrayList<>(allowed);
+                ChunkKeys keys = new ChunkKeys();
                 forEachMatch(searcher, weight, (leaf, doc) -> {
-                    String id = chunkIdOf(leaf, doc);
+                    String id = keys.chunkId(leaf, doc);
                     hnsw.vector(id).ifPresent(v -> scored.add(new HnswlibVectors.Scored(id, hnsw.score(vector, v))));
                 });
                 scored.sort(Comparator.comparingDouble(HnswlibVectors.Scored::score).reversed());
@@ -560,13 +561,21 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         }
     }
 
-    /** A chunk record's id: from doc values where the index has them, else from its stored fields. */
-    private static String chunkIdOf(LeafReaderContext leaf, int doc) throws IOException {
-        SortedDocValues keys = leaf.reader().getSortedDocValues(CHUNK_KEY);
-        if (keys != null && keys.advanceExact(doc)) {
-            return keys.lookupOrd(keys.ordValue()).utf8ToString();
+    /** Chunk records' ids in doc order: from doc values where the index has them, else from stored fields. */
+    private static final class ChunkKeys {
+        private LeafReaderContext leaf;
+        private SortedDocValues keys;
+
+        String chunkId(LeafReaderContext at, int doc) throws IOException {
+            if (at != leaf) { // doc values iterate forwards: one per segment, docs in increasing order
+                leaf = at;
+                keys = at.reader().getSortedDocValues(CHUNK_KEY);
+            }
+            if (keys != null && keys.advanceExact(doc)) {
+                return keys.lookupOrd(keys.ordValue()).utf8ToString();
+            }
+            return at.reader().storedFields().document(doc, Set.of(CHUNK_ID)).get(CHUNK_ID);
         }
-        return leaf.reader().storedFields().document(doc, Set.of(CHUNK_ID)).get(CHUNK_ID);
     }
 
     /** Chunk id to live top-level doc, one terms-dictionary seek per segment, for one search. */
