@@ -62,8 +62,35 @@ class SearchApiTest {
     }
 
     @Test
+    void hybridHitsCarryTheirComponentScoresAndAFusedScoreThatKeepsTheEvidence() {
+        String query = "why do thin panels flutter in supersonic flow";
+        JsonNode hybrid = search(Map.of("query", query, "k", 5)).get("hits");
+        JsonNode bm25 = search(Map.of("query", query, "mode", "bm25", "k", 50)).get("hits");
+        JsonNode vector = search(Map.of("query", query, "mode", "vector", "k", 50)).get("hits");
+        JsonNode top = hybrid.get(0);
+        assertThat(top.get("scores").get("bm25").floatValue()).isEqualTo(scoreOf(bm25, top)).isPositive();
+        assertThat(top.get("scores").get("vector").floatValue()).isEqualTo(scoreOf(vector, top)).isPositive();
+        assertThat(top.get("score").floatValue()).isPositive().isLessThan(1f);
+        // Single-mode hits have one score, no components.
+        assertThat(bm25.get(0).has("scores")).isFalse();
+        // min_score on hybrid reads the fused score.
+        float floor = top.get("score").floatValue();
+        assertThat(search(Map.of("query", query, "k", 5, "min_score", floor)).get("hits"))
+                .allSatisfy(h -> assertThat(h.get("score").floatValue()).isGreaterThanOrEqualTo(floor));
+    }
+
+    private static float scoreOf(JsonNode hits, JsonNode hit) {
+        for (JsonNode h : hits) {
+            if (h.get("chunk_id").asString().equals(hit.get("chunk_id").asString())) {
+                return h.get("score").floatValue();
+            }
+        }
+        throw new AssertionError(hit.get("chunk_id") + " not in " + hits);
+    }
+
+    @Test
     void fusionCanBeChosenPerRequest() {
-        for (String fusion : List.of("rrf", "convex")) {
+        for (String fusion : List.of("rrf", "convex", "adaptive")) {
             JsonNode hits = search(Map.of("query", "panel flutter", "fusion", fusion, "k", 2)).get("hits");
             assertThat(hits.get(0).get("doc_id").asString()).isEqualTo("s-flutter");
         }

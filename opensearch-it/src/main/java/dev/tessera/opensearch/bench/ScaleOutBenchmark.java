@@ -169,7 +169,7 @@ public final class ScaleOutBenchmark {
         double[] vector = latencies(queries.size(), i -> index.searchVector(vectors.get(i), depth, Filter.ALL));
         double[] hybrid = latencies(queries.size(), i -> {
             DocumentIndex.HybridCandidates c = index.searchHybrid(queries.get(i), vectors.get(i), depth, Filter.ALL);
-            List<ChunkHit> h = rrf.fuse(c.lexical(), c.dense(), depth);
+            List<ChunkHit> h = rrf.fuse(c, depth);
             hybridHits.add(h);
             return h;
         });

@@ -51,15 +51,35 @@ public interface DocumentIndex extends AutoCloseable {
     /** Nearest neighbours of a query vector under the index's {@link VectorSimilarity}; higher scores are closer. */
     List<ChunkHit> searchVector(float[] vector, int k, Filter filter);
 
-    /** The two candidate lists of a hybrid search, before fusion. */
-    record HybridCandidates(List<ChunkHit> lexical, List<ChunkHit> dense) {}
+    /**
+     * The two candidate lists of a hybrid search, before fusion.
+     *
+     * @param lexicalBound the highest BM25 score any chunk could reach for the query
+     *                     ({@link #lexicalBound}), NaN where the index cannot tell
+     */
+    record HybridCandidates(List<ChunkHit> lexical, List<ChunkHit> dense, double lexicalBound) {
+        public HybridCandidates(List<ChunkHit> lexical, List<ChunkHit> dense) {
+            this(lexical, dense, Double.NaN);
+        }
+    }
 
     /**
-     * BM25 and vector candidates for one hybrid query. A remote index answers both in one round trip;
-     * the default runs the two searches in turn.
+     * BM25 and vector candidates for one hybrid query, with the query's BM25 bound. A remote index
+     * answers all of it in one round trip; the default runs the searches in turn.
      */
     default HybridCandidates searchHybrid(String query, float[] vector, int depth, Filter filter) {
-        return new HybridCandidates(searchText(query, depth, filter), searchVector(vector, depth, filter));
+        return new HybridCandidates(searchText(query, depth, filter), searchVector(vector, depth, filter),
+                lexicalBound(query));
+    }
+
+    /**
+     * The highest BM25 score a chunk could reach for this query: the sum of its terms' IDFs (BM25's
+     * term-frequency factor tends to 1 from below). It depends on the query and the collection,
+     * never on which chunks were found, so a score divided by it reads the same in every result
+     * list. NaN where the index cannot tell.
+     */
+    default double lexicalBound(String query) {
+        return Double.NaN;
     }
 
     /** Fills {@link ChunkHit#highlights()} with the passages of each hit that match the query. */

@@ -433,6 +433,46 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         }
     }
 
+    /**
+     * Σ idf over the analysed query's terms (a repeated term counts again, as its clause scores
+     * again), with Lucene's BM25 idf {@code ln(1 + (N - df + 0.5) / (df + 0.5))} on the chunks' BM25
+     * field; terms no chunk has add nothing.
+     */
+    @Override
+    public double lexicalBound(String query) {
+        Query text = new QueryBuilder(analyzer).createBooleanQuery(CONTENT, query, Occur.SHOULD);
+        if (text == null) {
+            return 0;
+        }
+        List<Term> terms = new ArrayList<>();
+        text.visit(new org.apache.lucene.search.QueryVisitor() {
+            @Override
+            public void consumeTerms(Query q, Term... found) {
+                terms.addAll(List.of(found));
+            }
+
+            @Override
+            public org.apache.lucene.search.QueryVisitor getSubVisitor(Occur occur, Query parent) {
+                return this;
+            }
+        });
+        return withSearcher(searcher -> {
+            var stats = searcher.collectionStatistics(CONTENT);
+            if (stats == null) {
+                return 0.0;
+            }
+            long n = stats.docCount();
+            double bound = 0;
+            for (Term t : terms) {
+                int df = searcher.getIndexReader().docFreq(t);
+                if (df > 0) {
+                    bound += Math.log(1 + (n - df + 0.5) / (df + 0.5));
+                }
+            }
+            return bound;
+        });
+    }
+
     @Override
     public List<ChunkHit> searchVector(float[] vector, int k, Filter filter) {
         Query where = filterQuery(filter, KIND_CHUNK);

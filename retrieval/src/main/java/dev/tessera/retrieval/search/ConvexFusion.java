@@ -1,7 +1,7 @@
 package dev.tessera.retrieval.search;
 
 import dev.tessera.retrieval.index.ChunkHit;
-import java.util.Comparator;
+import dev.tessera.retrieval.index.DocumentIndex.HybridCandidates;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * Convex combination of min-max normalised scores: {@code w * dense + (1 - w) * lexical}, a
  * candidate missing from one list scoring 0 there (Bruch et al., "An Analysis of Fusion Functions
- * for Hybrid Retrieval"). Unlike RRF it keeps how far apart the scores are, so a strong dense side
- * is not dragged down by a weak lexical one.
+ * for Hybrid Retrieval"). Its scores are relative to the other hits of the same query (the last
+ * hit of a side is 0, a lone hit 1); {@link AdaptiveFusion} keeps absolute evidence.
  */
 public record ConvexFusion(double denseWeight) implements Fusion {
 
@@ -21,15 +21,15 @@ public record ConvexFusion(double denseWeight) implements Fusion {
     }
 
     @Override
-    public List<ChunkHit> fuse(List<ChunkHit> lexical, List<ChunkHit> dense, int k) {
-        Map<String, ChunkHit> byId = new LinkedHashMap<>();
+    public List<ChunkHit> fuse(HybridCandidates candidates, int k) {
+        FusedCandidates all = new FusedCandidates(candidates);
         Map<String, Double> scores = new LinkedHashMap<>();
-        add(dense, denseWeight, byId, scores);
-        add(lexical, 1 - denseWeight, byId, scores);
-        return top(byId, scores, k);
+        add(candidates.dense(), denseWeight, scores);
+        add(candidates.lexical(), 1 - denseWeight, scores);
+        return all.top(scores, k);
     }
 
-    private static void add(List<ChunkHit> hits, double weight, Map<String, ChunkHit> byId, Map<String, Double> scores) {
+    private static void add(List<ChunkHit> hits, double weight, Map<String, Double> scores) {
         if (hits.isEmpty()) {
             return;
         }
@@ -42,17 +42,8 @@ public record ConvexFusion(double denseWeight) implements Fusion {
         double range = max - min;
         for (ChunkHit h : hits) {
             double norm = range > 0 ? (h.score() - min) / range : 1.0;
-            byId.putIfAbsent(h.chunkId(), h);
             scores.merge(h.chunkId(), weight * norm, Double::sum);
         }
-    }
-
-    static List<ChunkHit> top(Map<String, ChunkHit> byId, Map<String, Double> scores, int k) {
-        return scores.entrySet().stream()
-                .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
-                .limit(k)
-                .map(e -> byId.get(e.getKey()).withScore(e.getValue().floatValue()))
-                .toList();
     }
 
     @Override

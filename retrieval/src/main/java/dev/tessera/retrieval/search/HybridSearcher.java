@@ -70,7 +70,7 @@ public final class HybridSearcher {
                 DocumentIndex.HybridCandidates candidates = index.searchHybrid(request.query(), queryVector(request),
                         depth, request.filter());
                 Fusion fusion = request.fusion() == null ? defaultFusion : request.fusion();
-                yield fusion.fuse(candidates.lexical(), candidates.dense(), want);
+                yield fusion.fuse(candidates, want);
             }
         };
     }

@@ -1,6 +1,7 @@
 package dev.tessera.retrieval.search;
 
 import dev.tessera.retrieval.index.ChunkHit;
+import dev.tessera.retrieval.index.DocumentIndex.HybridCandidates;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,17 +16,15 @@ public record ReciprocalRankFusion(int rankConstant) implements Fusion {
     }
 
     @Override
-    public List<ChunkHit> fuse(List<ChunkHit> lexical, List<ChunkHit> dense, int k) {
-        Map<String, ChunkHit> byId = new LinkedHashMap<>();
+    public List<ChunkHit> fuse(HybridCandidates candidates, int k) {
+        FusedCandidates all = new FusedCandidates(candidates);
         Map<String, Double> scores = new LinkedHashMap<>();
-        for (List<ChunkHit> list : List.of(lexical, dense)) {
+        for (List<ChunkHit> list : List.of(candidates.lexical(), candidates.dense())) {
             for (int rank = 0; rank < list.size(); rank++) {
-                ChunkHit hit = list.get(rank);
-                byId.putIfAbsent(hit.chunkId(), hit);
-                scores.merge(hit.chunkId(), 1.0 / (rankConstant + rank + 1), Double::sum);
+                scores.merge(list.get(rank).chunkId(), 1.0 / (rankConstant + rank + 1), Double::sum);
             }
         }
-        return ConvexFusion.top(byId, scores, k);
+        return all.top(scores, k);
     }
 
     @Override

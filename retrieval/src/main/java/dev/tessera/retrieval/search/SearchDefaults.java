@@ -2,13 +2,19 @@ package dev.tessera.retrieval.search;
 
 /**
  * Defaults shared by the service and the evaluation command, so that what is measured is what is
- * served. The fusion choice and weight come from the Cranfield runs in {@code docs/benchmarks.md}.
+ * served. The fusion and its constants come from the tuning halves of {@code eval ir} (docs/benchmarks.md).
  */
 public final class SearchDefaults {
 
-    public static final String FUSION = "convex";
+    public static final String FUSION = "adaptive";
     public static final double DENSE_WEIGHT = 0.6;
     public static final int RRF_K = 60;
+    /**
+     * {@link AdaptiveFusion}'s base dense weight and evidence exponent: the best mean nDCG@10 over the
+     * tuning halves of Cranfield and SQuAD (docs/benchmarks.md, "Hybrid fusion").
+     */
+    public static final double ADAPTIVE_WEIGHT = 0.45;
+    public static final double ADAPTIVE_GAMMA = 1.0;
     public static final int CANDIDATE_DEPTH = 100;
     public static final int CHUNK_TOKENS = 256;
     public static final int CHUNK_OVERLAP = 32;
@@ -16,6 +22,6 @@ public final class SearchDefaults {
     private SearchDefaults() {}
 
     public static Fusion fusion() {
-        return Fusion.of(FUSION, DENSE_WEIGHT, RRF_K);
+        return new AdaptiveFusion(ADAPTIVE_WEIGHT, ADAPTIVE_GAMMA);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.retrieval.index.ChunkHit;
+import dev.tessera.retrieval.index.DocumentIndex.HybridCandidates;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class FusionTest {
     void rrfRewardsAgreementBetweenLists() {
         List<ChunkHit> lexical = List.of(hit("a", 10), hit("b", 9));
         List<ChunkHit> dense = List.of(hit("c", 0.9f), hit("b", 0.8f), hit("d", 0.1f));
-        List<ChunkHit> fused = new ReciprocalRankFusion(60).fuse(lexical, dense, 4);
+        List<ChunkHit> fused = new ReciprocalRankFusion(60).fuse(new HybridCandidates(lexical, dense), 4);
         assertThat(fused).extracting(ChunkHit::docId).startsWith("b").contains("a", "c", "d");
         assertThat(fused.getFirst().score()).isEqualTo((float) (1.0 / 62 + 1.0 / 62));
     }
@@ -27,17 +28,17 @@ class FusionTest {
         // Dense strongly prefers x; lexical mildly prefers y.
         List<ChunkHit> lexical = List.of(hit("y", 10), hit("x", 9.5f), hit("z", 1));
         List<ChunkHit> dense = List.of(hit("x", 0.9f), hit("y", 0.3f), hit("z", 0.29f));
-        assertThat(new ConvexFusion(0.7).fuse(lexical, dense, 3)).extracting(ChunkHit::docId).startsWith("x");
-        assertThat(new ConvexFusion(0.0).fuse(lexical, dense, 3)).extracting(ChunkHit::docId).startsWith("y");
-        assertThat(new ConvexFusion(1.0).fuse(lexical, dense, 3)).extracting(ChunkHit::docId)
+        assertThat(new ConvexFusion(0.7).fuse(new HybridCandidates(lexical, dense), 3)).extracting(ChunkHit::docId).startsWith("x");
+        assertThat(new ConvexFusion(0.0).fuse(new HybridCandidates(lexical, dense), 3)).extracting(ChunkHit::docId).startsWith("y");
+        assertThat(new ConvexFusion(1.0).fuse(new HybridCandidates(lexical, dense), 3)).extracting(ChunkHit::docId)
                 .containsExactly("x", "y", "z");
     }
 
     @Test
     void fusionCopesWithAnEmptySide() {
         List<ChunkHit> dense = List.of(hit("x", 0.9f), hit("y", 0.5f));
-        assertThat(new ConvexFusion(0.7).fuse(List.of(), dense, 5)).extracting(ChunkHit::docId).containsExactly("x", "y");
-        assertThat(new ReciprocalRankFusion(60).fuse(List.of(), dense, 1)).extracting(ChunkHit::docId).containsExactly("x");
+        assertThat(new ConvexFusion(0.7).fuse(new HybridCandidates(List.of(), dense), 5)).extracting(ChunkHit::docId).containsExactly("x", "y");
+        assertThat(new ReciprocalRankFusion(60).fuse(new HybridCandidates(List.of(), dense), 1)).extracting(ChunkHit::docId).containsExactly("x");
     }
 
     @Test

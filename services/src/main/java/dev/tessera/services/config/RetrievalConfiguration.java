@@ -52,7 +52,7 @@ public class RetrievalConfiguration {
         TesseraProperties.Search search = properties.search();
         return new CollectionRegistry(properties.dataDir(), opener, models::get,
                 new CollectionRegistry.Chunking(properties.chunking().tokens(), properties.chunking().overlap()),
-                new CollectionRegistry.Searching(Fusion.of(search.fusion(), search.denseWeight(), search.rrfK()),
+                new CollectionRegistry.Searching(search.fusionOf(),
                         search.candidates()),
                 new CollectionSettings(CollectionSettings.DEFAULT, embedder.name(), embedder.dimension(),
                         VectorSimilarity.COSINE, engine));

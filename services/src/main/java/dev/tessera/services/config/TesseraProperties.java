@@ -193,15 +193,38 @@ public record TesseraProperties(
             @DefaultValue("" + SearchDefaults.CHUNK_OVERLAP) int overlap) {}
 
     /**
-     * @param fusion      hybrid fusion: {@code convex} or {@code rrf}
-     * @param denseWeight weight of the dense side in convex fusion
-     * @param candidates  candidates drawn from each side for hybrid search
+     * @param fusion         hybrid fusion: {@code adaptive}, {@code convex} or {@code rrf}
+     * @param denseWeight    weight of the dense side in convex fusion
+     * @param adaptiveWeight base weight of the dense side in adaptive fusion
+     * @param adaptiveGamma  how far adaptive fusion leans towards the side with the stronger best match
+     * @param candidates     candidates drawn from each side for hybrid search
      */
     public record Search(
             @DefaultValue(SearchDefaults.FUSION) String fusion,
             @DefaultValue("" + SearchDefaults.DENSE_WEIGHT) double denseWeight,
+            @DefaultValue("" + SearchDefaults.ADAPTIVE_WEIGHT) double adaptiveWeight,
+            @DefaultValue("" + SearchDefaults.ADAPTIVE_GAMMA) double adaptiveGamma,
             @DefaultValue("" + SearchDefaults.RRF_K) int rrfK,
-            @DefaultValue("" + SearchDefaults.CANDIDATE_DEPTH) int candidates) {}
+            @DefaultValue("" + SearchDefaults.CANDIDATE_DEPTH) int candidates) {
+
+        /** The configured fusion. */
+        public dev.tessera.retrieval.search.Fusion fusionOf() {
+            return fusionOf(null, null);
+        }
+
+        /**
+         * A fusion by name (null: the configured one) and weight (null: the configured one for that
+         * fusion: convex's dense weight, adaptive's base weight).
+         */
+        public dev.tessera.retrieval.search.Fusion fusionOf(String name, Double weight) {
+            String chosen = (name == null ? fusion : name).trim().toLowerCase(java.util.Locale.ROOT);
+            if (chosen.equals("adaptive")) {
+                return new dev.tessera.retrieval.search.AdaptiveFusion(weight == null ? adaptiveWeight : weight,
+                        adaptiveGamma);
+            }
+            return dev.tessera.retrieval.search.Fusion.of(chosen, weight == null ? denseWeight : weight, rrfK);
+        }
+    }
 
     /**
      * @param maxBodySize     largest JSON body or upload

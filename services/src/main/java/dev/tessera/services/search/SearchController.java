@@ -32,8 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
 public class SearchController {
 
     /**
-     * @param fusion  hybrid only: {@code convex} or {@code rrf}; the configured default when absent
-     * @param weight  hybrid only: dense weight for convex fusion
+     * @param fusion  hybrid only: {@code adaptive}, {@code convex} or {@code rrf}; the configured default when absent
+     * @param weight  hybrid only: dense weight for convex fusion, bias for adaptive fusion
      */
     @Schema(name = "SearchRequest")
     /**
@@ -50,14 +50,21 @@ public class SearchController {
 
     @Schema(name = "SearchHit")
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    public record Hit(String docId, String chunkId, float score, String title, String text, int start, int end,
-                      List<String> highlights, Map<String, Object> metadata, float[] vector) {
+    public record Hit(String docId, String chunkId, float score, Scores scores, String title, String text, int start,
+                      int end, List<String> highlights, Map<String, Object> metadata, float[] vector) {
         static Hit of(ChunkHit h, Set<String> include, Map<String, float[]> vectors) {
-            return new Hit(h.docId(), h.chunkId(), h.score(), h.title(), include.contains("text") ? h.text() : null,
-                    h.start(), h.end(), h.highlights(), include.contains("metadata") ? h.metadata() : null,
-                    vectors.get(h.chunkId()));
+            Scores scores = h.components() == null ? null
+                    : new Scores(h.components().bm25(), h.components().vector());
+            return new Hit(h.docId(), h.chunkId(), h.score(), scores, h.title(),
+                    include.contains("text") ? h.text() : null, h.start(), h.end(), h.highlights(),
+                    include.contains("metadata") ? h.metadata() : null, vectors.get(h.chunkId()));
         }
     }
+
+    /** A hybrid hit's component scores, as bm25-only and vector-only searches report them; a side that did not retrieve the chunk is absent. */
+    @Schema(name = "HitScores")
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Scores(Float bm25, Float vector) {}
 
     private static final Set<String> INCLUDABLE = Set.of("text", "metadata", "vector");
 
@@ -97,10 +104,8 @@ public class SearchController {
                 throw new InvalidRequestException("include[" + i + "]", "include names text, metadata or vector");
             }
         }
-        Fusion fusion = body.fusion() == null && body.weight() == null ? null : parse("fusion", () -> Fusion.of(
-                body.fusion() == null ? properties.search().fusion() : body.fusion(),
-                body.weight() == null ? properties.search().denseWeight() : body.weight(),
-                properties.search().rrfK()));
+        Fusion fusion = body.fusion() == null && body.weight() == null ? null
+                : parse("fusion", () -> properties.search().fusionOf(body.fusion(), body.weight()));
         Filter filter = Filter.parse(body.filter());
         int k = body.k() == null ? 10 : body.k();
         SearchResult result = c.searcher().search(new SearchRequest(body.query(), body.vector(), k, mode, filter, fusion,

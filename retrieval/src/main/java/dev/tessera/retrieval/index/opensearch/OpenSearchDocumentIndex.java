@@ -686,14 +686,89 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
     public HybridCandidates searchHybrid(String query, float[] raw, int depth, Filter filter) {
         FilterTypes.check(filter, mapping);
         float[] vector = prepareQuery(raw);
-        MsearchResponse<Map> response = call(() -> client.msearch(m -> m.index(index)
-                .searches(s -> s.header(h -> h.searchType(SearchType.DfsQueryThenFetch))
-                        .body(b -> b.size(depth).source(fields()).query(textQuery(query, filter))))
-                .searches(s -> s.header(h -> h)
-                        .body(b -> b.size(depth).source(fields()).query(vectorQuery(vector, depth, filter)))),
-                Map.class));
+        List<String> terms = analyzedTerms(query);
+        MsearchResponse<Map> response = call(() -> client.msearch(m -> {
+            m.index(index)
+                    .searches(s -> s.header(h -> h.searchType(SearchType.DfsQueryThenFetch))
+                            .body(b -> b.size(depth).source(fields()).query(textQuery(query, filter))))
+                    .searches(s -> s.header(h -> h)
+                            .body(b -> b.size(depth).source(fields()).query(vectorQuery(vector, depth, filter))));
+            boundSearches(m, terms);
+            return m;
+        }, Map.class));
         List<MultiSearchResponseItem<Map>> items = response.responses();
-        return new HybridCandidates(msearchHits(items.get(0), false), msearchHits(items.get(1), true));
+        return new HybridCandidates(msearchHits(items.get(0), false), msearchHits(items.get(1), true),
+                bound(terms, items.subList(2, items.size())));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public double lexicalBound(String query) {
+        List<String> terms = analyzedTerms(query);
+        if (terms.isEmpty()) {
+            return 0;
+        }
+        MsearchResponse<Map> response = call(() -> client.msearch(m -> {
+            m.index(index);
+            boundSearches(m, terms);
+            return m;
+        }, Map.class));
+        return bound(terms, response.responses());
+    }
+
+    /**
+     * The query as the {@code english} analyzer of {@code content} reads it: Lucene's
+     * EnglishAnalyzer is the same chain (possessives, lower case, stop words, Porter), so the terms
+     * are those OpenSearch scores.
+     */
+    private static List<String> analyzedTerms(String query) {
+        List<String> terms = new ArrayList<>();
+        try (var analyzer = new org.apache.lucene.analysis.en.EnglishAnalyzer();
+                var stream = analyzer.tokenStream("content", query)) {
+            var term = stream.addAttribute(org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
+            stream.reset();
+            while (stream.incrementToken()) {
+                terms.add(term.toString());
+            }
+            stream.end();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return terms;
+    }
+
+    /**
+     * Counts for the BM25 bound, in the same round trip as the searches: the chunk records (BM25's
+     * N) and, per distinct term, the chunks that hold it (its document frequency).
+     */
+    private void boundSearches(org.opensearch.client.opensearch.core.MsearchRequest.Builder m, List<String> terms) {
+        m.searches(s -> s.header(h -> h).body(b -> b.size(0).trackTotalHits(t -> t.enabled(true))
+                .query(q -> q.term(t -> t.field("kind").value(FieldValue.of(KIND_CHUNK))))));
+        for (String term : new java.util.LinkedHashSet<>(terms)) {
+            m.searches(s -> s.header(h -> h).body(b -> b.size(0).trackTotalHits(t -> t.enabled(true))
+                    .query(q -> q.term(t -> t.field("content").value(FieldValue.of(term))))));
+        }
+    }
+
+    /** Σ idf over the terms (a repeated term again), as the embedded index computes it; NaN when a count failed. */
+    private static double bound(List<String> terms, List<MultiSearchResponseItem<Map>> counts) {
+        if (counts.isEmpty() || counts.stream().anyMatch(MultiSearchResponseItem::isFailure)) {
+            return Double.NaN;
+        }
+        long n = counts.getFirst().result().hits().total().value();
+        Map<String, Long> df = new HashMap<>();
+        List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(terms));
+        for (int i = 0; i < distinct.size(); i++) {
+            df.put(distinct.get(i), counts.get(i + 1).result().hits().total().value());
+        }
+        double bound = 0;
+        for (String t : terms) {
+            long f = df.get(t);
+            if (f > 0) {
+                bound += Math.log(1 + (n - f + 0.5) / (f + 0.5));
+            }
+        }
+        return bound;
     }
 
     private List<ChunkHit> msearchHits(MultiSearchResponseItem<Map> item, boolean vector) {
