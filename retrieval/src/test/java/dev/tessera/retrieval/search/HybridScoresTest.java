@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HybridScoresTest {
 
-    private static final Random RANDOM = new Random(Long.getLong("tests.seed", System.nanoTime()));
+    private static final long SEED = Long.getLong("tests.seed", System.nanoTime());
+    private static final Random RANDOM = new Random(SEED);
 
     @TempDir
     Path dir;
@@ -95,13 +96,13 @@ class HybridScoresTest {
             for (int i = 0; i < fused.size(); i++) {
                 ChunkHit h = fused.get(i);
                 if (i > 0) {
-                    assertThat(h.score()).isLessThanOrEqualTo(fused.get(i - 1).score());
+                    assertThat(h.score()).as("-Dtests.seed=%d", SEED).isLessThanOrEqualTo(fused.get(i - 1).score());
                 }
                 if (h.components().bm25() != null && h.components().vector() != null
                         && h.components().bm25() > 0 && h.components().vector() > 0) {
                     double l = h.components().bm25() / bound;
                     double v = h.components().vector();
-                    assertThat(h.score()).as("round %d", round).isPositive()
+                    assertThat(h.score()).as("round %d, -Dtests.seed=%d", round, SEED).isPositive()
                             .isBetween((float) Math.min(l, v) - 1e-5f, (float) Math.max(l, v) + 1e-5f);
                 }
             }
