@@ -43,9 +43,49 @@ class FusionTest {
 
     @Test
     void unknownFusionIsRejected() {
-        assertThatThrownBy(() -> Fusion.of("magic", 0.5, 60)).hasMessageContaining("rrf, convex");
+        assertThatThrownBy(() -> Fusion.of("magic", 0.5, 60)).hasMessageContaining("adaptive, rrf, convex");
         assertThatThrownBy(() -> new ConvexFusion(1.5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ConvexFusion(Double.NaN)).as("NaN compares false with every bound")
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * The design claim of adaptive fusion: with gamma 0 its per-query weight equalises the two
+     * ranges, so it ranks exactly as min-max convex fusion with the same weight, while its scores
+     * stay absolute. Random lists, distinct scores (ties may break differently).
+     */
+    @Test
+    void adaptiveWithoutEvidenceLeanRanksExactlyAsMinMaxConvex() {
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 300; round++) {
+            java.util.List<ChunkHit> lexical = new java.util.ArrayList<>();
+            java.util.List<ChunkHit> dense = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                if (random.nextInt(3) > 0) {
+                    lexical.add(hit("c" + i, (float) (random.nextDouble() * 20)));
+                }
+                if (random.nextInt(3) > 0) {
+                    dense.add(hit("c" + i, (float) (0.2 + random.nextDouble() * 0.7)));
+                }
+            }
+            lexical.sort((a, b) -> Float.compare(b.score(), a.score()));
+            dense.sort((a, b) -> Float.compare(b.score(), a.score()));
+            HybridCandidates candidates = new HybridCandidates(lexical, dense, 25.0);
+            double w = 0.1 + 0.8 * random.nextDouble();
+            List<String> adaptive = new AdaptiveFusion(w, 0).fuse(candidates, 10).stream().map(ChunkHit::docId).toList();
+            List<String> convex = new ConvexFusion(w).fuse(candidates, 10).stream().map(ChunkHit::docId).toList();
+            assertThat(adaptive).as("round %d, w %.3f", round, w).isEqualTo(convex);
+        }
+    }
+
+    @Test
+    void adaptiveLeansTowardsTheSideWithTheStrongerBestMatch() {
+        AdaptiveFusion.Range weakLexical = new AdaptiveFusion.Range(0.05, 0.2, false);
+        AdaptiveFusion.Range strongLexical = new AdaptiveFusion.Range(0.65, 0.8, false); // same spread, stronger best
+        AdaptiveFusion.Range dense = new AdaptiveFusion.Range(0.5, 0.8, false);
+        AdaptiveFusion fusion = new AdaptiveFusion(0.5, 1.0);
+        // Same spread ratio would give the same weight at gamma 0; the evidence lean tells them apart.
+        assertThat(fusion.weight(weakLexical, dense)).isGreaterThan(new AdaptiveFusion(0.5, 0).weight(weakLexical, dense));
+        assertThat(fusion.weight(strongLexical, dense)).isLessThan(fusion.weight(weakLexical, dense));
     }
 }
