@@ -511,15 +511,6 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         };
     }
 
-    /** Lucene's vector score turned back into the similarity this index reports ({@link VectorSimilarity}). */
-    private float reportedScore(float luceneScore) {
-        return switch (similarity) {
-            case COSINE -> 2 * luceneScore - 1; // Lucene scores DOT_PRODUCT as (1 + dot) / 2
-            case DOT -> luceneScore < 1 ? 1 - 1 / luceneScore : luceneScore - 1; // its scaling of inner products
-            case EUCLIDEAN -> luceneScore; // 1 / (1 + d^2)
-        };
-    }
-
     private List<ChunkHit> searchVectorUnchecked(float[] vector, int k, Filter filter, Query where) {
         if (vector.length != dimension) {
             throw new IllegalArgumentException("query vector has " + vector.length + " dimensions, index has " + dimension);
@@ -531,7 +522,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         // asking Lucene for exactly k gives poor recall for small k on large indexes. The filter runs
         // inside the graph search (Lucene falls back to exact search when it selects few chunks).
         Query q = new KnnFloatVectorQuery(VECTOR, vector, Math.max(k, VECTOR_CANDIDATES), where);
-        return withSearcher(searcher -> toHits(searcher, searcher.search(q, k).scoreDocs, this::reportedScore));
+        return withSearcher(searcher -> toHits(searcher, searcher.search(q, k).scoreDocs, similarity::fromLuceneScore));
     }
 
     private List<ChunkHit> searchHnsw(float[] vector, int k, Filter filter, Query where) {

@@ -25,6 +25,19 @@ public enum VectorSimilarity {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * A score of Lucene's HNSW (the embedded index's, and OpenSearch's {@code lucene} k-NN engine's)
+     * turned back into this similarity: Lucene scales dot products into (0, ∞) and keeps
+     * {@code 1 / (1 + d²)} for Euclidean distance.
+     */
+    public float fromLuceneScore(double score) {
+        return (float) switch (this) {
+            case COSINE -> 2 * score - 1; // (1 + cos) / 2, on vectors normalised on the way in
+            case DOT -> score < 1 ? 1 - 1 / score : score - 1; // 1 / (1 - dot) below 0, 1 + dot above
+            case EUCLIDEAN -> score;
+        };
+    }
+
     /** A copy scaled to unit length for cosine; the vector itself otherwise. */
     public float[] prepare(float[] v) {
         if (this != COSINE) {

@@ -253,7 +253,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         }
     }
 
-    /** OpenSearch's name for the similarity; its scores are turned back in {@link #reportedScore}. */
+    /** OpenSearch's name for the similarity; its lucene engine scores as Lucene does ({@link VectorSimilarity#fromLuceneScore}). */
     private String spaceType() {
         return switch (similarity) {
             case COSINE -> "cosinesimil";
@@ -837,22 +837,13 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         for (Hit<Map> hit : hits.hits()) {
             Map<String, Object> s = hit.source();
             double score = hit.score() == null ? 0 : hit.score();
-            float reported = vector ? reportedScore(score) : (float) score;
+            float reported = vector ? similarity.fromLuceneScore(score) : (float) score;
             Map<String, Object> metadata = readMetadata((String) s.getOrDefault("metadata_json", "{}"));
             out.add(new ChunkHit((String) s.get("doc_id"), (String) s.get("chunk_id"), num(s, "ordinal"), reported,
                     (String) s.getOrDefault("title", ""), (String) s.get("text"), num(s, "start"), num(s, "end"),
                     List.of(), metadata));
         }
         return out;
-    }
-
-    /** The k-NN score turned back into the similarity the index reports ({@link VectorSimilarity}), as the embedded index does. */
-    private float reportedScore(double score) {
-        return (float) switch (similarity) {
-            case COSINE -> 2 * score - 1; // cosinesimil scores (1 + cos) / 2
-            case DOT -> score < 1 ? 1 - 1 / score : score - 1; // innerproduct: 1 / (1 - dot) below 0, 1 + dot above
-            case EUCLIDEAN -> score; // l2: 1 / (1 + d^2)
-        };
     }
 
     /** OpenSearch's highlighter on the chunk text, with the embedded index's tags, fragment size and count. */
