@@ -433,11 +433,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         }
     }
 
-    /**
-     * Σ idf over the analysed query's terms (a repeated term counts again, as its clause scores
-     * again), with Lucene's BM25 idf {@code ln(1 + (N - df + 0.5) / (df + 0.5))} on the chunks' BM25
-     * field; terms no chunk has add nothing.
-     */
+    /** {@link Bm25Bound} from this index's term statistics on the chunks' BM25 field. */
     @Override
     public double lexicalBound(String query) {
         Query text = new QueryBuilder(analyzer).createBooleanQuery(CONTENT, query, Occur.SHOULD);
@@ -461,15 +457,14 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             if (stats == null) {
                 return 0.0;
             }
-            long n = stats.docCount();
-            double bound = 0;
-            for (Term t : terms) {
-                int df = searcher.getIndexReader().docFreq(t);
-                if (df > 0) {
-                    bound += Math.log(1 + (n - df + 0.5) / (df + 0.5));
+            var reader = searcher.getIndexReader();
+            return Bm25Bound.of(terms, stats.docCount(), t -> {
+                try {
+                    return reader.docFreq(t);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-            }
-            return bound;
+            });
         });
     }
 

@@ -9,6 +9,7 @@ import dev.tessera.retrieval.document.MetadataType;
 import dev.tessera.retrieval.filter.FilterTypes;
 import dev.tessera.retrieval.index.DocumentPage;
 import dev.tessera.retrieval.index.VectorSimilarity;
+import dev.tessera.retrieval.index.Bm25Bound;
 import dev.tessera.retrieval.index.ChunkHit;
 import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.DocumentLocks;
@@ -702,7 +703,6 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public double lexicalBound(String query) {
         List<String> terms = analyzedTerms(query);
         if (terms.isEmpty()) {
@@ -750,25 +750,17 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         }
     }
 
-    /** Σ idf over the terms (a repeated term again), as the embedded index computes it; NaN when a count failed. */
+    /** {@link Bm25Bound} from the counts {@link #boundSearches} asked for; NaN when a count failed. */
     private static double bound(List<String> terms, List<MultiSearchResponseItem<Map>> counts) {
         if (counts.isEmpty() || counts.stream().anyMatch(MultiSearchResponseItem::isFailure)) {
             return Double.NaN;
         }
-        long n = counts.getFirst().result().hits().total().value();
         Map<String, Long> df = new HashMap<>();
-        List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(terms));
+        List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(terms)); // the order boundSearches sent
         for (int i = 0; i < distinct.size(); i++) {
             df.put(distinct.get(i), counts.get(i + 1).result().hits().total().value());
         }
-        double bound = 0;
-        for (String t : terms) {
-            long f = df.get(t);
-            if (f > 0) {
-                bound += Math.log(1 + (n - f + 0.5) / (f + 0.5));
-            }
-        }
-        return bound;
+        return Bm25Bound.of(terms, counts.getFirst().result().hits().total().value(), df::get);
     }
 
     private List<ChunkHit> msearchHits(MultiSearchResponseItem<Map> item, boolean vector) {
