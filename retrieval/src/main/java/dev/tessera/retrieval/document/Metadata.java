@@ -11,12 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Rules for metadata keys and values, shared by ingest and filters so both agree. Values are
  * strings, 64-bit integers, finite doubles, booleans, or arrays of one of these.
  */
 public final class Metadata {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public static final int MAX_KEYS = 64;
     public static final int MAX_KEY_LENGTH = 128;
@@ -133,9 +137,10 @@ public final class Metadata {
         };
     }
 
-    /** Stored metadata, as a JSON parser read it back, in canonical form (parsers read small integers as Integer). */
-    public static Map<String, Object> canonical(Map<String, ?> parsed) {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+    /** Stored metadata read back from its JSON in canonical form (a parser reads small integers as Integer). */
+    public static Map<String, Object> fromJson(String json) {
+        Map<String, Object> parsed = JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
+        Map<String, Object> out = new LinkedHashMap<>();
         parsed.forEach((k, v) -> out.put(k, v instanceof List<?> l ? l.stream().map(Metadata::scalar).toList() : scalar(v)));
         return out;
     }

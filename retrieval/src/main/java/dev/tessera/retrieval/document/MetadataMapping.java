@@ -1,15 +1,21 @@
 package dev.tessera.retrieval.document;
 
 import dev.tessera.retrieval.InvalidRequestException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The type of each metadata key of one collection, fixed by its first use (as a dynamic mapping is
  * in Elasticsearch). A key whose only values so far were empty arrays has no type yet.
  */
 public final class MetadataMapping {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Map<String, MetadataType> types = new TreeMap<>();
 
@@ -90,9 +96,32 @@ public final class MetadataMapping {
         return sb.append('}').toString(); // keys match [A-Za-z0-9_.-], nothing to escape
     }
 
-    public static MetadataMapping fromJson(Map<String, String> json) {
+    /** The mapping {@link #toJson} wrote. */
+    public static MetadataMapping fromJson(String json) {
+        Map<String, String> names = JSON.readValue(json, new TypeReference<Map<String, String>>() {});
         Map<String, MetadataType> types = new LinkedHashMap<>();
-        json.forEach((k, v) -> types.put(k, MetadataType.parse(v)));
+        names.forEach((k, v) -> types.put(k, MetadataType.parse(v)));
         return new MetadataMapping(types);
+    }
+
+    /**
+     * Admits metadata stored by an older format key by key (the upgrades of both backends): a key
+     * whose value is no valid metadata value, or whose type differs from its key's first use, is
+     * left out and reported to {@code untyped}, so it stays stored but is not filterable.
+     *
+     * @return the keys that could be typed, each in its key's type
+     */
+    public Map<String, Object> admitTypable(Map<String, ?> stored, BiConsumer<String, InvalidRequestException> untyped) {
+        Map<String, Object> typed = new LinkedHashMap<>();
+        stored.forEach((key, value) -> {
+            Map<String, Object> one = new HashMap<>(1); // null-tolerant: a null value is reported, not thrown
+            one.put(key, value);
+            try {
+                typed.putAll(admit(Metadata.normalize(one)));
+            } catch (InvalidRequestException conflict) {
+                untyped.accept(key, conflict);
+            }
+        });
+        return typed;
     }
 }

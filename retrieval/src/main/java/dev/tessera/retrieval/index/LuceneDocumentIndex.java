@@ -175,7 +175,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
                 : Map.of();
         checkCompatible(existing);
         this.mapping = existing.containsKey(UD_MAPPING)
-                ? MetadataMapping.fromJson(JSON.readValue(existing.get(UD_MAPPING), new TypeReference<Map<String, String>>() {}))
+                ? MetadataMapping.fromJson(existing.get(UD_MAPPING))
                 : new MetadataMapping();
         this.commitCounter = Long.parseLong(existing.getOrDefault(UD_COMMIT, "0"));
         IndexWriterConfig config = new IndexWriterConfig(analyzer)
@@ -406,7 +406,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
                         d.getField(TOKENS).numericValue().intValue()));
             }
             chunks.sort(Comparator.comparingInt(Chunk::ordinal));
-            Map<String, Object> metadata = readMetadata(parent.get(METADATA));
+            Map<String, Object> metadata = Metadata.fromJson(parent.get(METADATA));
             return Optional.of(new StoredDocument(documentId, parent.get(TITLE), parent.get(TEXT), metadata, chunks));
         });
     }
@@ -665,16 +665,12 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             org.apache.lucene.document.Document d = fields.document(sd.doc);
             float score = scoreMap == null ? sd.score : scoreMap.apply(sd.score);
             String meta = d.get(METADATA);
-            Map<String, Object> metadata = meta == null ? Map.of() : readMetadata(meta);
+            Map<String, Object> metadata = meta == null ? Map.of() : Metadata.fromJson(meta);
             hits.add(new ChunkHit(d.get(DOC_ID), d.get(CHUNK_ID), d.getField(ORDINAL).numericValue().intValue(), score,
                     d.get(TITLE), d.get(TEXT), d.getField(START).numericValue().intValue(),
                     d.getField(END).numericValue().intValue(), List.of(), metadata));
         }
         return hits;
-    }
-
-    private static Map<String, Object> readMetadata(String json) {
-        return Metadata.canonical(JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {}));
     }
 
     // ---- documents by filter ------------------------------------------------------------------
@@ -919,16 +915,10 @@ public final class LuceneDocumentIndex implements DocumentIndex {
                 org.apache.lucene.document.Document parent = fields.document(p.doc);
                 String id = parent.get(DOC_ID);
                 Map<String, Object> raw = JSON.readValue(parent.get(METADATA), new TypeReference<LinkedHashMap<String, Object>>() {});
-                Map<String, Object> typed = new LinkedHashMap<>();
-                for (Map.Entry<String, Object> e : raw.entrySet()) {
-                    try {
-                        typed.putAll(mapping.admit(Metadata.normalize(Map.of(e.getKey(), e.getValue()))));
-                    } catch (InvalidRequestException conflict) {
-                        untyped++;
-                        log.warn("upgrade: document {} keeps metadata '{}' stored but not filterable: {}", id,
-                                e.getKey(), conflict.getMessage());
-                    }
-                }
+                Map<String, Object> typed = mapping.admitTypable(raw, (key, conflict) -> log.warn(
+                        "upgrade: document {} keeps metadata '{}' stored but not filterable: {}", id, key,
+                        conflict.getMessage()));
+                untyped += raw.size() - typed.size(); // every other key is typed
                 Map<String, Object> stored = new LinkedHashMap<>(raw);
                 stored.putAll(typed);
                 Query chunkQuery = new BooleanQuery.Builder()

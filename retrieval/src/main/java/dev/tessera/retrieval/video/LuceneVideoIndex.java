@@ -109,7 +109,7 @@ public final class LuceneVideoIndex implements VideoIndex {
                 ? SegmentInfos.readLatestCommit(directory).getUserData() : Map.of();
         String format = existing.getOrDefault(UD_FORMAT, String.valueOf(FORMAT_VERSION));
         this.mapping = existing.containsKey(UD_MAPPING)
-                ? MetadataMapping.fromJson(JSON.readValue(existing.get(UD_MAPPING), new TypeReference<Map<String, String>>() {}))
+                ? MetadataMapping.fromJson(existing.get(UD_MAPPING))
                 : new MetadataMapping();
         if (!String.valueOf(FORMAT_VERSION).equals(format) && !"1".equals(format)) {
             directory.close();

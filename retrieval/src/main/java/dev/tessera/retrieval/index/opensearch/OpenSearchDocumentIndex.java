@@ -348,15 +348,9 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
                 Map<?, ?> source = hit.source();
                 String id = (String) source.get("doc_id");
                 Map<String, Object> stored = JSON.readValue((String) source.get("metadata_json"), new TypeReference<>() {});
-                Map<String, Object> typed = new LinkedHashMap<>();
-                for (Map.Entry<String, Object> e : stored.entrySet()) {
-                    try {
-                        typed.putAll(mapping.admit(Metadata.normalize(Map.of(e.getKey(), e.getValue()))));
-                    } catch (RuntimeException conflict) { // stays stored, not filterable
-                        log.warn("document {}: metadata key {} is not upgraded for filtering: {}", id, e.getKey(),
-                                conflict.getMessage());
-                    }
-                }
+                Map<String, Object> typed = mapping.admitTypable(stored, (key, conflict) ->
+                        log.warn("document {}: metadata key {} is not upgraded for filtering: {}", id, key,
+                                conflict.getMessage()));
                 Map<String, Object> fields = new LinkedHashMap<>(OpenSearchFilters.sourceFields(typed));
                 fields.put("metadata_json", source.get("metadata_json")); // format 1 kept it on parents only
                 int chunks = source.get("chunk_count") instanceof Number n ? n.intValue() : 0;
@@ -651,13 +645,9 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             }
             chunks.sort(Comparator.comparingInt(Chunk::ordinal));
         }
-        Map<String, Object> metadata = readMetadata((String) p.getOrDefault("metadata_json", "{}"));
+        Map<String, Object> metadata = Metadata.fromJson((String) p.getOrDefault("metadata_json", "{}"));
         return Optional.of(new StoredDocument(documentId, (String) p.getOrDefault("title", ""),
                 (String) p.getOrDefault("doc_text", ""), metadata, chunks));
-    }
-
-    private static Map<String, Object> readMetadata(String json) {
-        return Metadata.canonical(JSON.readValue(json, new TypeReference<Map<String, Object>>() {}));
     }
 
     private static int num(Map<String, Object> source, String field) {
@@ -830,7 +820,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             Map<String, Object> s = hit.source();
             double score = hit.score() == null ? 0 : hit.score();
             float reported = vector ? similarity.fromLuceneScore(score) : (float) score;
-            Map<String, Object> metadata = readMetadata((String) s.getOrDefault("metadata_json", "{}"));
+            Map<String, Object> metadata = Metadata.fromJson((String) s.getOrDefault("metadata_json", "{}"));
             out.add(new ChunkHit((String) s.get("doc_id"), (String) s.get("chunk_id"), num(s, "ordinal"), reported,
                     (String) s.getOrDefault("title", ""), (String) s.get("text"), num(s, "start"), num(s, "end"),
                     List.of(), metadata));
