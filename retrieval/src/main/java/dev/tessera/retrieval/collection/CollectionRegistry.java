@@ -171,6 +171,11 @@ public final class CollectionRegistry implements AutoCloseable {
         return c;
     }
 
+    /** The collection a route names; the top-level routes (no name) mean {@link CollectionSettings#DEFAULT}. */
+    public Collection forRoute(String name) {
+        return get(name == null ? CollectionSettings.DEFAULT : name);
+    }
+
     public List<Collection> list() {
         for (CollectionSettings s : opener.discover()) {
             if (!open.containsKey(s.name())) {

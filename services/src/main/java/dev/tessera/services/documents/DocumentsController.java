@@ -22,9 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import dev.tessera.retrieval.collection.Collection;
 import dev.tessera.retrieval.collection.CollectionRegistry;
-import dev.tessera.retrieval.collection.CollectionSettings;
 import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.index.DocumentPage;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -90,16 +88,12 @@ public class DocumentsController {
         this.json = json;
     }
 
-    private Collection collection(String name) {
-        return collections.get(name == null ? CollectionSettings.DEFAULT : name);
-    }
-
     @PostMapping(path = {"/v1/documents", "/v1/collections/{collection}/documents"},
             consumes = MediaType.APPLICATION_JSON_VALUE)
     @ApiResponse(responseCode = "201", description = "Indexed and durable; Location: the document")
     public ResponseEntity<Created> create(@PathVariable(required = false) String collection,
                                           @RequestBody NewDocument body) {
-        return created(collection, collection(collection).ingestor().ingest(body.toDocument()));
+        return created(collection, collections.forRoute(collection).ingestor().ingest(body.toDocument()));
     }
 
     @PostMapping(path = {"/v1/documents", "/v1/collections/{collection}/documents"},
@@ -117,7 +111,7 @@ public class DocumentsController {
         if (docTitle.isBlank() && file.getOriginalFilename() != null) {
             docTitle = file.getOriginalFilename();
         }
-        return created(collection, collection(collection).ingestor().ingest(new Document(id, docTitle, parsed.text(), meta)));
+        return created(collection, collections.forRoute(collection).ingestor().ingest(new Document(id, docTitle, parsed.text(), meta)));
     }
 
     private Map<String, Object> parseMetadata(String metadata) {
@@ -138,14 +132,14 @@ public class DocumentsController {
 
     @GetMapping({"/v1/documents/{id}", "/v1/collections/{collection}/documents/{id}"})
     public DocumentView get(@PathVariable(required = false) String collection, @PathVariable String id) {
-        return collection(collection).index().get(id).map(DocumentView::of)
+        return collections.forRoute(collection).index().get(id).map(DocumentView::of)
                 .orElseThrow(() -> new DocumentNotFoundException(id));
     }
 
     @DeleteMapping({"/v1/documents/{id}", "/v1/collections/{collection}/documents/{id}"})
     @ApiResponse(responseCode = "204", description = "Deleted, durably")
     public ResponseEntity<Void> delete(@PathVariable(required = false) String collection, @PathVariable String id) {
-        if (!collection(collection).index().delete(id)) {
+        if (!collections.forRoute(collection).index().delete(id)) {
             throw new DocumentNotFoundException(id);
         }
         return ResponseEntity.noContent().build();
@@ -160,7 +154,7 @@ public class DocumentsController {
         if (n < 1 || n > MAX_PAGE) {
             throw new InvalidRequestException("limit", "limit must be between 1 and " + MAX_PAGE);
         }
-        DocumentPage page = collection(collection).index().list(parseFilter(filter), n, decodeCursor(cursor));
+        DocumentPage page = collections.forRoute(collection).index().list(parseFilter(filter), n, decodeCursor(cursor));
         return new Page(page.documents().stream().map(DocumentView::of).toList(), encodeCursor(page.nextCursor()));
     }
 
@@ -169,7 +163,7 @@ public class DocumentsController {
         if (body == null) {
             throw new InvalidRequestException("body", "send a JSON object: {} counts every document, {\"filter\": ...} some");
         }
-        return new Count(collection(collection).index().count(Filter.parse(body.filter())));
+        return new Count(collections.forRoute(collection).index().count(Filter.parse(body.filter())));
     }
 
     /** Deletes by filter or by ids, durably before the answer; deleting everything takes {@code all: true}. */
@@ -178,7 +172,7 @@ public class DocumentsController {
         if (body == null) {
             throw new InvalidRequestException("body", "send {\"filter\": ...}, {\"ids\": [...]} or {\"all\": true}");
         }
-        DocumentIndex index = collection(collection).index();
+        DocumentIndex index = collections.forRoute(collection).index();
         boolean all = Boolean.TRUE.equals(body.all());
         int given = (body.filter() != null ? 1 : 0) + (body.ids() != null ? 1 : 0);
         if (given > 1 || (given == 1 && all)) {
@@ -247,7 +241,7 @@ public class DocumentsController {
     @ApiResponse(responseCode = "202", description = "Spooled; poll the job at Location: /v1/jobs/{id}")
     public ResponseEntity<JobStatus> bulk(@PathVariable(required = false) String collection,
                                           HttpServletRequest request) throws IOException {
-        JobStatus job = jobs.submit(collection(collection).name(), request.getInputStream());
+        JobStatus job = jobs.submit(collections.forRoute(collection).name(), request.getInputStream());
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/v1/jobs/" + job.id())).body(job);
     }
 }

@@ -23,7 +23,6 @@ import java.util.Map;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import dev.tessera.retrieval.collection.CollectionRegistry;
-import dev.tessera.retrieval.collection.CollectionSettings;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -87,7 +86,7 @@ public class RagContextController {
     @ApiResponse(responseCode = "200", description = "The context, within budget_tokens - reserve_tokens")
     @ApiResponse(responseCode = "502", description = "abstractive: the chat endpoint failed or timed out")
     public Response context(@PathVariable(required = false) String collection, @RequestBody Request body) {
-        HybridSearcher searcher = collections.get(collection == null ? CollectionSettings.DEFAULT : collection).searcher();
+        HybridSearcher searcher = collections.forRoute(collection).searcher();
         long started = System.nanoTime();
         if (body.budgetTokens() == null) {
             throw new InvalidRequestException("budget_tokens", "budget_tokens is required");

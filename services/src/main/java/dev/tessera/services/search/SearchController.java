@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import dev.tessera.retrieval.collection.Collection;
 import dev.tessera.retrieval.collection.CollectionRegistry;
-import dev.tessera.retrieval.collection.CollectionSettings;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -95,7 +94,7 @@ public class SearchController {
             }
             return videos.searchLike(body.likeVideo(), VideoLibrary.hits(body.k()), Filter.parse(body.filter()));
         }
-        Collection c = collections.get(collection == null ? CollectionSettings.DEFAULT : collection);
+        Collection c = collections.forRoute(collection);
         SearchMode mode = body.mode() == null ? (body.query() == null && body.vector() != null ? SearchMode.VECTOR
                 : SearchMode.HYBRID) : parse("mode", () -> SearchMode.parse(body.mode()));
         Set<String> include = body.include() == null ? Set.of("text", "metadata") : Set.copyOf(body.include());
