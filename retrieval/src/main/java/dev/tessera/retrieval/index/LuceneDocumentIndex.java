@@ -691,10 +691,9 @@ public final class LuceneDocumentIndex implements DocumentIndex {
                 .add(TermRangeQuery.newStringRange(DOC_ID, cursor, null, false, false), Occur.FILTER).build();
         List<String> ids = withSearcher(searcher -> {
             TopDocs top = searcher.search(q, limit + 1, new Sort(new SortField(DOC_KEY, SortField.Type.STRING)));
-            StoredFields fields = searcher.storedFields();
             List<String> out = new ArrayList<>(top.scoreDocs.length);
-            for (ScoreDoc sd : top.scoreDocs) {
-                out.add(fields.document(sd.doc, Set.of(DOC_ID)).get(DOC_ID));
+            for (ScoreDoc sd : top.scoreDocs) { // the sort value is the id: no stored-field read
+                out.add(((BytesRef) ((org.apache.lucene.search.FieldDoc) sd).fields[0]).utf8ToString());
             }
             return out;
         });
