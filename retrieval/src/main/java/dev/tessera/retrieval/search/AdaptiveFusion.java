@@ -17,16 +17,20 @@ import java.util.Map;
  *
  * <p><b>A weight per query.</b> On a query's candidates, cosines spread over hundredths and BM25
  * fractions over tenths, so a fixed weight would let BM25 decide. The weight first equalises the two
- * spreads (their ranges over the candidate lists), which ranks exactly as min-max convex fusion with
- * weight {@code w} does (Bruch et al., "An Analysis of Fusion Functions for Hybrid Retrieval"),
- * then moves towards the side whose best candidate carries more absolute evidence (its top score),
- * by the exponent {@code gamma}, in the spirit of score-based query performance prediction: a
- * query whose best lexical match holds a small part of its terms' weight leans on the dense side,
- * and a query whose terms a chunk matches strongly leans on BM25.
+ * spreads, measured as each list's standard deviation: this ranks exactly as z-score fusion with
+ * weight {@code w} (each side standardised by its own mean and deviation, Montague and Aslam's
+ * "ZMUV" normalisation for metasearch; Qdrant's distribution-based fusion is its clipped form),
+ * which the tuning halves preferred to equalising the ranges (min-max convex, Bruch et al.). It then
+ * moves towards the side whose best candidate carries more absolute evidence (its top score), by the
+ * exponent {@code gamma}, in the spirit of score-based query performance prediction: a query whose
+ * best lexical match holds a small part of its terms' weight leans on the dense side, and a query
+ * whose terms a chunk matches strongly leans on BM25.
  * <pre>
- *   w_q = w·R_lex·top_dense^γ / (w·R_lex·top_dense^γ + (1 − w)·R_dense·top_lex^γ)
+ *   w_q = w·σ_lex·top_dense^γ / (w·σ_lex·top_dense^γ + (1 − w)·σ_dense·top_lex^γ)
  *   score = w_q·dense + (1 − w_q)·lex
  * </pre>
+ * The statistics cover the lists as drawn; every request with {@code k + offset} within the
+ * searcher's candidate depth draws the same lists, so a chunk's fused score does not depend on k.
  */
 public record AdaptiveFusion(double denseWeight, double gamma) implements Fusion {
 
@@ -52,8 +56,8 @@ public record AdaptiveFusion(double denseWeight, double gamma) implements Fusion
         if (!(bound > 0)) { // the index cannot tell: the best lexical score stands in for the bound
             bound = lexical.stream().mapToDouble(ChunkHit::score).max().orElse(1);
         }
-        Range lex = Range.of(lexical, bound);
-        Range den = Range.of(dense, 1);
+        Spread lex = Spread.of(lexical, bound);
+        Spread den = Spread.of(dense, 1);
         double w = weight(lex, den);
         Map<String, Double> scores = new LinkedHashMap<>();
         for (Map.Entry<String, ChunkHit> e : all.hits.entrySet()) {
@@ -67,35 +71,40 @@ public record AdaptiveFusion(double denseWeight, double gamma) implements Fusion
     }
 
     /** The dense side's weight for one query. */
-    double weight(Range lex, Range den) {
+    double weight(Spread lex, Spread den) {
         if (lex.empty()) {
             return 1;
         }
         if (den.empty()) {
             return 0;
         }
-        double a = denseWeight * (lex.spread() > 0 ? lex.spread() : 1) * Math.pow(Math.max(0, den.max), gamma);
-        double b = (1 - denseWeight) * (den.spread() > 0 ? den.spread() : 1) * Math.pow(Math.max(0, lex.max), gamma);
+        double a = denseWeight * (lex.deviation > 0 ? lex.deviation : 1) * Math.pow(Math.max(0, den.max), gamma);
+        double b = (1 - denseWeight) * (den.deviation > 0 ? den.deviation : 1) * Math.pow(Math.max(0, lex.max), gamma);
         return a + b > 0 ? a / (a + b) : denseWeight;
     }
 
-    /** One side's scores over its candidates, divided by {@code scale}. */
-    record Range(double min, double max, boolean empty) {
-        static Range of(List<ChunkHit> hits, double scale) {
+    /** One side's scores over its candidates, divided by {@code scale}: lowest, highest, standard deviation. */
+    record Spread(double min, double max, double deviation, boolean empty) {
+        static Spread of(List<ChunkHit> hits, double scale) {
             if (hits.isEmpty()) {
-                return new Range(0, 0, true);
+                return new Spread(0, 0, 0, true);
             }
             double min = Double.MAX_VALUE;
             double max = -Double.MAX_VALUE;
+            double sum = 0;
             for (ChunkHit h : hits) {
-                min = Math.min(min, h.score() / scale);
-                max = Math.max(max, h.score() / scale);
+                double s = h.score() / scale;
+                min = Math.min(min, s);
+                max = Math.max(max, s);
+                sum += s;
             }
-            return new Range(min, max, false);
-        }
-
-        double spread() {
-            return max - min;
+            double mean = sum / hits.size();
+            double squares = 0;
+            for (ChunkHit h : hits) {
+                double d = h.score() / scale - mean;
+                squares += d * d;
+            }
+            return new Spread(min, max, Math.sqrt(squares / hits.size()), false);
         }
     }
 

@@ -51,11 +51,13 @@ class FusionTest {
 
     /**
      * The design claim of adaptive fusion: with gamma 0 its per-query weight equalises the two
-     * ranges, so it ranks exactly as min-max convex fusion with the same weight, while its scores
-     * stay absolute. Random lists, distinct scores (ties may break differently).
+     * standard deviations, so it ranks exactly as z-score fusion with the same weight (each side
+     * standardised by its own mean and deviation, a missing side at that side's lowest), while its
+     * scores stay absolute. The z-score ranking is computed here independently. Random lists,
+     * distinct scores (ties may break differently).
      */
     @Test
-    void adaptiveWithoutEvidenceLeanRanksExactlyAsMinMaxConvex() {
+    void adaptiveWithoutEvidenceLeanRanksExactlyAsZScoreFusion() {
         java.util.Random random = new java.util.Random(7);
         for (int round = 0; round < 300; round++) {
             java.util.List<ChunkHit> lexical = new java.util.ArrayList<>();
@@ -73,16 +75,37 @@ class FusionTest {
             HybridCandidates candidates = new HybridCandidates(lexical, dense, 25.0);
             double w = 0.1 + 0.8 * random.nextDouble();
             List<String> adaptive = new AdaptiveFusion(w, 0).fuse(candidates, 10).stream().map(ChunkHit::docId).toList();
-            List<String> convex = new ConvexFusion(w).fuse(candidates, 10).stream().map(ChunkHit::docId).toList();
-            assertThat(adaptive).as("round %d, w %.3f", round, w).isEqualTo(convex);
+            assertThat(adaptive).as("round %d, w %.3f", round, w).isEqualTo(zScoreRanking(lexical, dense, w, 10));
         }
+    }
+
+    private static List<String> zScoreRanking(List<ChunkHit> lexical, List<ChunkHit> dense, double w, int k) {
+        java.util.Map<String, Double> zLex = standardised(lexical);
+        java.util.Map<String, Double> zDense = standardised(dense);
+        double lexFloor = zLex.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double denseFloor = zDense.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        java.util.Set<String> ids = new java.util.TreeSet<>(zLex.keySet());
+        ids.addAll(zDense.keySet());
+        return ids.stream()
+                .sorted(java.util.Comparator.comparingDouble((String id) ->
+                        w * zDense.getOrDefault(id, denseFloor) + (1 - w) * zLex.getOrDefault(id, lexFloor)).reversed())
+                .limit(k)
+                .toList();
+    }
+
+    private static java.util.Map<String, Double> standardised(List<ChunkHit> hits) {
+        double mean = hits.stream().mapToDouble(ChunkHit::score).average().orElse(0);
+        double deviation = Math.sqrt(hits.stream().mapToDouble(h -> (h.score() - mean) * (h.score() - mean)).average().orElse(0));
+        java.util.Map<String, Double> z = new java.util.HashMap<>();
+        hits.forEach(h -> z.put(h.docId(), (h.score() - mean) / deviation));
+        return z;
     }
 
     @Test
     void adaptiveLeansTowardsTheSideWithTheStrongerBestMatch() {
-        AdaptiveFusion.Range weakLexical = new AdaptiveFusion.Range(0.05, 0.2, false);
-        AdaptiveFusion.Range strongLexical = new AdaptiveFusion.Range(0.65, 0.8, false); // same spread, stronger best
-        AdaptiveFusion.Range dense = new AdaptiveFusion.Range(0.5, 0.8, false);
+        AdaptiveFusion.Spread weakLexical = new AdaptiveFusion.Spread(0.05, 0.2, 0.04, false);
+        AdaptiveFusion.Spread strongLexical = new AdaptiveFusion.Spread(0.65, 0.8, 0.04, false); // same spread, stronger best
+        AdaptiveFusion.Spread dense = new AdaptiveFusion.Spread(0.5, 0.8, 0.07, false);
         AdaptiveFusion fusion = new AdaptiveFusion(0.5, 1.0);
         // Same spread ratio would give the same weight at gamma 0; the evidence lean tells them apart.
         assertThat(fusion.weight(weakLexical, dense)).isGreaterThan(new AdaptiveFusion(0.5, 0).weight(weakLexical, dense));
