@@ -64,8 +64,12 @@ function render(s) {
     ['index format', 'Tessera ' + ix.format + ', Lucene ' + ix.lucene_version]]);
 
   const m = s.embedding_model;
+  const q = (s.embedding_queues || []).find((e) => e.model === m.name);
   definitions($('embedding-model'), [
-    ['name', m.name], ['dimension', m.dimension ?? ix.dimension], ['device', m.device ?? '–'], ['status', m.status]]);
+    ['name', m.name], ['dimension', m.dimension ?? ix.dimension], ['device', m.device ?? '–'], ['status', m.status],
+    ['queue', q ? fmtInt(q.texts) + ' texts, ' + fmtInt(q.tokens) + ' tokens (limits ' + fmtInt(q.max_texts) + ', '
+      + fmtInt(q.max_tokens) + ')' : '–'],
+    ['refused (429)', q ? fmtInt(q.rejections) : '–']]);
 
   renderTokenizers(s.tokenizers);
   renderJobs(s.jobs);

@@ -86,4 +86,82 @@ class EmbeddingsApiTest {
         assertThat(cosine(vector(doc.get("data").get(0).get("embedding")), vector(query.get("data").get(0).get("embedding"))))
                 .isLessThan(0.99);
     }
+
+    static float[] base64Vector(JsonNode embedding) {
+        byte[] bytes = Base64.getDecoder().decode(embedding.asString());
+        float[] v = new float[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+        return v;
+    }
+
+    /**
+     * Bodies exactly as the official SDKs write them: openai-python and openai-node ask for base64
+     * unless told otherwise, may add dimensions and user; LangChain's Python OpenAIEmbeddings sends
+     * cl100k_base token ids in batches. tiktoken: cl100k_base.encode("hello world") == [15339, 1917];
+     * the second sentence's ids come from jtokkit, its Java port.
+     */
+    @Test
+    void acceptsWhatTheOpenAiClientsSend() {
+        float[] hello = vector(server.postJson("/v1/embeddings", Map.of("input", "hello world")).json()
+                .get("data").get(0).get("embedding"));
+        float[] wing = vector(server.postJson("/v1/embeddings", Map.of("input", "wing flutter")).json()
+                .get("data").get(0).get("embedding"));
+
+        JsonNode python = server.postJson("/v1/embeddings",
+                "{\"input\":[\"hello world\"],\"model\":\"bge-small-en-v1.5\",\"encoding_format\":\"base64\"}").json();
+        assertThat(base64Vector(python.get("data").get(0).get("embedding"))).containsExactly(hello, within(0f));
+
+        JsonNode ids = server.postJson("/v1/embeddings", "{\"input\":[15339,1917],\"model\":\"bge-small-en-v1.5\"}").json();
+        assertThat(ids.get("data")).hasSize(1);
+        assertThat(cosine(vector(ids.get("data").get(0).get("embedding")), hello)).isGreaterThanOrEqualTo(0.9999);
+
+        String wingIds = com.knuddels.jtokkit.Encodings.newDefaultEncodingRegistry()
+                .getEncoding(com.knuddels.jtokkit.api.EncodingType.CL100K_BASE).encode("wing flutter").boxed().toString()
+                .replace(" ", "");
+        JsonNode batch = server.postJson("/v1/embeddings", "{\"input\":[[15339,1917]," + wingIds + "],"
+                + "\"model\":\"bge-small-en-v1.5\",\"encoding_format\":\"base64\"}").json();
+        assertThat(batch.get("data")).hasSize(2);
+        assertThat(cosine(base64Vector(batch.get("data").get(0).get("embedding")), hello)).isGreaterThanOrEqualTo(0.9999);
+        assertThat(cosine(base64Vector(batch.get("data").get(1).get("embedding")), wing)).isGreaterThanOrEqualTo(0.9999);
+
+        JsonNode node = server.postJson("/v1/embeddings", "{\"model\":\"bge-small-en-v1.5\",\"input\":\"hello world\","
+                + "\"encoding_format\":\"base64\",\"dimensions\":128,\"user\":\"user-1234\"}").json();
+        assertThat(base64Vector(node.get("data").get(0).get("embedding"))).hasSize(128);
+    }
+
+    @Test
+    void dimensionsKeepThePrefixRenormalised() {
+        float[] full = vector(server.postJson("/v1/embeddings", Map.of("input", "hello world")).json()
+                .get("data").get(0).get("embedding"));
+        for (int n : new int[] {64, 128, 256, 384}) {
+            float[] cut = vector(server.postJson("/v1/embeddings", Map.of("input", "hello world", "dimensions", n)).json()
+                    .get("data").get(0).get("embedding"));
+            assertThat(cut).hasSize(n);
+            double norm = 0;
+            for (int i = 0; i < n; i++) {
+                norm += (double) full[i] * full[i];
+            }
+            for (int i = 0; i < n; i++) {
+                assertThat((double) cut[i]).as("dimensions %d, value %d", n, i).isCloseTo(full[i] / Math.sqrt(norm), within(1e-6));
+            }
+        }
+    }
+
+    @Test
+    void badOpenAiParametersNameTheirField() {
+        Map<String, Object> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\"input\":\"x\",\"dimensions\":0}", "dimensions");
+        cases.put("{\"input\":\"x\",\"dimensions\":385}", "dimensions");
+        cases.put("{\"input\":[15339,99999999]}", "input");
+        cases.put("{\"input\":[[15339],[1917,-4]]}", "input[1]");
+        cases.put("{\"input\":[[15339],[1.5]]}", "input[1][0]");
+        cases.put("{\"input\":[\"a\",7]}", "input[1]");
+        cases.put("{\"input\":[[]]}", "input[0]");
+        cases.put("{\"input\":\"x\",\"temperature\":1}", "temperature");
+        cases.forEach((body, field) -> {
+            TesseraServer.Reply r = server.postJson("/v1/embeddings", body);
+            assertThat(r.status()).as(body + " -> " + r.body()).isEqualTo(400);
+            assertThat(r.json().get("field").asString()).as(body + " -> " + r.body()).isEqualTo(field);
+        });
+    }
 }

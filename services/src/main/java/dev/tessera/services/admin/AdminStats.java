@@ -2,6 +2,8 @@ package dev.tessera.services.admin;
 
 import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.IndexStats;
+import dev.tessera.services.config.TesseraProperties;
+import dev.tessera.services.embeddings.EmbeddingModels;
 import dev.tessera.services.images.ModelCatalog;
 import dev.tessera.services.images.ModelsController.ModelView;
 import dev.tessera.services.jobs.BulkIngestJobs;
@@ -23,10 +25,13 @@ public class AdminStats {
      * @param videos         video clips stored for search by example
      * @param index          the default collection's index
      * @param collections    every collection, with its own counts
+     * @param embeddingQueues each loaded embedding model's queue: depth, limits, and requests refused (429)
      */
     public record Stats(Instant generatedAt, IndexStats index, ModelView embeddingModel, Tokenizers tokenizers,
                         List<JobStatus> jobs, RequestHistory.Requests requests, long videos,
-                        List<CollectionSummary> collections) {}
+                        List<CollectionSummary> collections, List<EmbeddingQueue> embeddingQueues) {}
+
+    public record EmbeddingQueue(String model, long texts, long tokens, long maxTexts, long maxTokens, long rejections) {}
 
     /** One collection at a glance; {@code model} is null for client vectors. */
     public record CollectionSummary(String name, String model, int dimension, String similarity, long documents,
@@ -41,10 +46,15 @@ public class AdminStats {
     private final BulkIngestJobs jobs;
     private final RequestHistory requests;
     private final dev.tessera.retrieval.video.VideoIndex videos;
+    private final EmbeddingModels embedders;
+    private final TesseraProperties.Embedding embedding;
 
     public AdminStats(DocumentIndex index, ModelCatalog models, BulkIngestJobs jobs, RequestHistory requests,
                       dev.tessera.retrieval.video.VideoIndex videos,
-                      dev.tessera.retrieval.collection.CollectionRegistry collections) {
+                      dev.tessera.retrieval.collection.CollectionRegistry collections, EmbeddingModels embedders,
+                      TesseraProperties properties) {
+        this.embedders = embedders;
+        this.embedding = properties.embedding();
         this.collections = collections;
         this.videos = videos;
         this.index = index;
@@ -68,6 +78,10 @@ public class AdminStats {
                     return new CollectionSummary(c.name(), c.settings().model(), c.settings().dimension(),
                             c.settings().similarity().jsonName(), st.documents(), st.chunks(), st.sizeOnDiskBytes(),
                             c.index().metadataMapping().asMap().size());
-                }).toList());
+                }).toList(),
+                embedders.loaded().values().stream().sorted(java.util.Comparator.comparing(b -> b.name()))
+                        .map(b -> new EmbeddingQueue(b.name(), b.queuedTexts(), b.queuedTokens(),
+                                embedding.maxQueuedTexts(), embedding.maxQueuedTokens(), b.rejections()))
+                        .toList());
     }
 }

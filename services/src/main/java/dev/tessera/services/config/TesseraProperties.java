@@ -109,6 +109,10 @@ public record TesseraProperties(
      * @param maxBatchTokens most tokens in one forward pass
      * @param maxWaitMs      how long a forward pass waits for other requests to join it
      * @param models         extra models (ONNX or TorchScript), added by configuration
+     * @param maxQueuedTexts  most texts a model's batcher holds (waiting or embedding); beyond it, 429
+     * @param maxQueuedTokens most tokens likewise
+     * @param tokenIdEncoding the OpenAI encoding that token-id input to {@code /v1/embeddings} is decoded
+     *                       with (clients such as LangChain's {@code OpenAIEmbeddings} send cl100k_base ids)
      */
     public record Embedding(
             @DefaultValue("bge-small-en-v1.5") String model,
@@ -116,7 +120,10 @@ public record TesseraProperties(
             @DefaultValue("32") int maxBatchSize,
             @DefaultValue("8192") int maxBatchTokens,
             @DefaultValue("2") long maxWaitMs,
-            @DefaultValue List<Model> models) {}
+            @DefaultValue List<Model> models,
+            @DefaultValue("4096") int maxQueuedTexts,
+            @DefaultValue("262144") long maxQueuedTokens,
+            @DefaultValue("cl100k_base") String tokenIdEncoding) {}
 
     /** An embedding model added by configuration; see {@code docs/api.md}. */
     public record Model(

@@ -7,6 +7,8 @@ import dev.tessera.retrieval.embed.EmbeddingModelSpec;
 import dev.tessera.retrieval.embed.Pooling;
 import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.metrics.MeteredEmbedder;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,9 +65,23 @@ public class EmbeddingModels implements AutoCloseable {
     /** @throws UnknownModelException if no model answers to that name */
     public BatchingEmbedder get(String name) {
         EmbeddingModelSpec spec = spec(name);
-        return loaded.computeIfAbsent(spec.name(), n -> new BatchingEmbedder(
+        return loaded.computeIfAbsent(spec.name(), n -> metered(new BatchingEmbedder(
                 new MeteredEmbedder(DjlEmbedder.load(spec, settings.device(), 1, settings.maxBatchSize()), registry),
-                settings.maxBatchSize(), settings.maxBatchTokens(), settings.maxWaitMs()));
+                settings.maxBatchSize(), settings.maxBatchTokens(), settings.maxWaitMs(), settings.maxQueuedTexts(),
+                settings.maxQueuedTokens())));
+    }
+
+    /** Queue depth and refusals, per model: what an operator watches before raising the limits. */
+    private BatchingEmbedder metered(BatchingEmbedder batcher) {
+        String model = batcher.name();
+        Gauge.builder("tessera.embedding.queue.texts", batcher, BatchingEmbedder::queuedTexts).tag("model", model)
+                .description("texts waiting for or in a forward pass").register(registry);
+        Gauge.builder("tessera.embedding.queue.tokens", batcher, BatchingEmbedder::queuedTokens).tag("model", model)
+                .description("tokens waiting for or in a forward pass").register(registry);
+        FunctionCounter.builder("tessera.embedding.queue.rejections", batcher, BatchingEmbedder::rejections)
+                .tag("model", model).description("requests refused with 429 because the queue was full")
+                .register(registry);
+        return batcher;
     }
 
     public List<String> names() {

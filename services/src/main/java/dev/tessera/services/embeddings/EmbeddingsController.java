@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.embed.BatchingEmbedder;
 import dev.tessera.retrieval.embed.Embedder;
+import dev.tessera.retrieval.embed.Matryoshka;
 import dev.tessera.services.config.TesseraProperties;
+import dev.tessera.tokenizers.text.TextTokenCounter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -23,16 +25,21 @@ import org.springframework.web.bind.annotation.RestController;
 public class EmbeddingsController {
 
     /**
-     * @param input          a string or an array of strings
+     * @param input          a string, an array of strings, an array of token ids, or an array of arrays
+     *                       of token ids (ids of {@code tessera.embedding.token-id-encoding}, decoded to text)
      * @param model          model name; the search model when absent
      * @param encodingFormat {@code float} (default) or {@code base64} (little-endian float32)
+     * @param dimensions     keep the first this many values, then L2-normalise (Matryoshka); at most the
+     *                       model's dimension
+     * @param user           an end-user id, as OpenAI takes it: accepted and stored nowhere
      * @param inputType      Tessera extension: {@code document} (default) or {@code query}, for models
      *                       that prefix queries with an instruction
      */
     public record EmbeddingsRequest(
-            @Schema(oneOf = {String.class, String[].class}, description = "a string or an array of strings")
+            @Schema(oneOf = {String.class, String[].class, int[].class, int[][].class},
+                    description = "a string, an array of strings, an array of token ids, or an array of arrays of token ids")
             Object input,
-            String model, String encodingFormat, String inputType) {}
+            String model, String encodingFormat, Integer dimensions, String user, String inputType) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EmbeddingData(String object, int index,
@@ -45,10 +52,12 @@ public class EmbeddingsController {
 
     private final EmbeddingModels models;
     private final TesseraProperties properties;
+    private final TextTokenCounter tokenIds;
 
     public EmbeddingsController(EmbeddingModels models, TesseraProperties properties) {
         this.models = models;
         this.properties = properties;
+        this.tokenIds = TextTokenCounter.forEncoding(properties.embedding().tokenIdEncoding());
     }
 
     @PostMapping("/v1/embeddings")
@@ -61,29 +70,42 @@ public class EmbeddingsController {
         BatchingEmbedder embedder = request.model() == null || request.model().isBlank()
                 ? models.searchModel()
                 : models.get(request.model());
+        Integer dimensions = request.dimensions();
+        if (dimensions != null && (dimensions < 1 || dimensions > embedder.dimension())) {
+            throw new InvalidRequestException("dimensions", "dimensions must be between 1 and " + embedder.dimension()
+                    + ", the dimension of " + embedder.name());
+        }
         List<float[]> vectors = embedder.embed(inputs, role);
         List<EmbeddingData> data = new ArrayList<>(vectors.size());
         int tokens = 0;
         for (int i = 0; i < vectors.size(); i++) {
-            data.add(new EmbeddingData("embedding", i, base64 ? toBase64(vectors.get(i)) : vectors.get(i)));
+            float[] v = dimensions == null ? vectors.get(i) : Matryoshka.truncate(vectors.get(i), dimensions);
+            data.add(new EmbeddingData("embedding", i, base64 ? toBase64(v) : v));
             tokens += Math.min(embedder.maxTokens(), embedder.tokenizer().count(inputs.get(i)));
         }
         return new EmbeddingsResponse("list", data, embedder.name(), new Usage(tokens, tokens));
     }
 
+    /** The texts to embed, in order; token ids are decoded with the configured OpenAI encoding. */
     private List<String> inputs(Object input) {
         List<String> out = new ArrayList<>();
         if (input instanceof String s) {
             out.add(s);
+        } else if (input instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof Number) {
+            out.add(decode(list, "input"));
         } else if (input instanceof List<?> list) {
-            for (Object item : list) {
-                if (!(item instanceof String s)) {
-                    throw new InvalidRequestException("input", "input must be a string or an array of strings");
+            for (int i = 0; i < list.size(); i++) {
+                Object item = list.get(i);
+                if (item instanceof String s) {
+                    out.add(s);
+                } else if (item instanceof List<?> ids) {
+                    out.add(decode(ids, "input[" + i + "]"));
+                } else {
+                    throw new InvalidRequestException("input[" + i + "]", SHAPES);
                 }
-                out.add(s);
             }
         } else {
-            throw new InvalidRequestException("input", "input must be a string or an array of strings");
+            throw new InvalidRequestException("input", SHAPES);
         }
         if (out.isEmpty()) {
             throw new InvalidRequestException("input", "input must not be empty");
@@ -98,6 +120,26 @@ public class EmbeddingsController {
             }
         }
         return out;
+    }
+
+    private static final String SHAPES = "input must be a string, an array of strings, an array of token ids"
+            + " or an array of arrays of token ids";
+
+    private String decode(List<?> ids, String field) {
+        int[] tokens = new int[ids.size()];
+        for (int j = 0; j < tokens.length; j++) {
+            if (!(ids.get(j) instanceof Number n) || n instanceof Double || n instanceof Float
+                    || n.longValue() != n.intValue()) {
+                throw new InvalidRequestException(field + "[" + j + "]", "token ids must be integers; " + SHAPES);
+            }
+            tokens[j] = n.intValue();
+        }
+        try {
+            return tokenIds.decode(tokens);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(field, e.getMessage() + " (token ids are decoded with "
+                    + tokenIds.name() + ", tessera.embedding.token-id-encoding)");
+        }
     }
 
     private static Embedder.Role role(String inputType) {

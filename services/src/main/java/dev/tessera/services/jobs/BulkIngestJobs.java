@@ -3,6 +3,7 @@ package dev.tessera.services.jobs;
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.document.Document;
 import dev.tessera.retrieval.index.IndexWriteException;
+import dev.tessera.retrieval.embed.EmbeddingQueueFullException;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.documents.NewDocument;
@@ -329,7 +330,7 @@ public class BulkIngestJobs implements AutoCloseable {
         try {
             if (!batch.isEmpty()) {
                 try {
-                    ingestor.ingestAll(batch);
+                    whenQueued(() -> ingestor.ingestAll(batch));
                     done = batch.size();
                 } catch (IndexWriteException e) {
                     done = batch.size() - notStored(e, batch, lines, errors);
@@ -338,7 +339,8 @@ public class BulkIngestJobs implements AutoCloseable {
                 } catch (InvalidRequestException e) {
                     for (int i = 0; i < batch.size(); i++) {
                         try {
-                            ingestor.ingest(batch.get(i));
+                            Document one = batch.get(i);
+                            whenQueued(() -> ingestor.ingest(one));
                             done++;
                         } catch (InvalidRequestException one) {
                             errors.add(new JobStatus.JobError(lines.get(i), one.field(), one.getMessage()));
@@ -354,6 +356,29 @@ public class BulkIngestJobs implements AutoCloseable {
             batch.clear();
             lines.clear();
             errors.clear();
+        }
+    }
+
+    /**
+     * Runs a write, waiting for room whenever the embedding queue is full: a job is not a client that
+     * can be told to come back, so it yields to interactive requests instead of failing.
+     */
+    private void whenQueued(Runnable write) {
+        while (true) {
+            try {
+                write.run();
+                return;
+            } catch (EmbeddingQueueFullException e) {
+                if (closing) {
+                    throw new Stopping();
+                }
+                try {
+                    Thread.sleep(Math.min(1_000 * e.retryAfterSeconds(), 5_000));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new Stopping();
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tessera.services.web;
 
 import dev.tessera.retrieval.InvalidRequestException;
+import dev.tessera.retrieval.embed.EmbeddingQueueFullException;
 import dev.tessera.retrieval.context.crag.SummarizerException;
 import dev.tessera.retrieval.document.DocumentParser;
 import dev.tessera.retrieval.document.UnsupportedDocumentTypeException;
@@ -96,6 +97,18 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(INDEX_RETRY_AFTER_SECONDS))
                 .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Index unavailable", e.getMessage(), null));
+    }
+
+    /**
+     * The embedding queue is full: nothing of this request was queued or stored, so the client repeats
+     * it after {@code Retry-After} seconds (the queue's drain time at the measured rate), as OpenAI
+     * clients and TEI's callers already do on 429.
+     */
+    @ExceptionHandler(EmbeddingQueueFullException.class)
+    ResponseEntity<ProblemDetail> queueFull(EmbeddingQueueFullException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()))
+                .body(problem(HttpStatus.TOO_MANY_REQUESTS, "Too many requests", e.getMessage(), null));
     }
 
     /**

@@ -51,6 +51,29 @@ public final class TextTokenCounter {
     }
 
     /**
+     * The text a client's token ids stand for (they tokenized with this encoding, as LangChain's
+     * {@code OpenAIEmbeddings} does by default). Bytes that do not form UTF-8 on their own (a
+     * character cut between ids) become U+FFFD, as OpenAI's own decoder does.
+     *
+     * @throws IllegalArgumentException naming the position of an id the encoding does not have
+     */
+    public String decode(int[] ids) {
+        IntArrayList list = new IntArrayList(ids.length);
+        IntArrayList one = new IntArrayList(1);
+        for (int i = 0; i < ids.length; i++) {
+            one.clear();
+            one.add(ids[i]);
+            try {
+                encoding.decodeBytes(one);
+            } catch (RuntimeException e) { // jtokkit refuses ids outside its vocabulary
+                throw new IllegalArgumentException("token " + i + " (" + ids[i] + ") is not a " + name + " token id", e);
+            }
+            list.add(ids[i]);
+        }
+        return new String(encoding.decodeBytes(list), StandardCharsets.UTF_8);
+    }
+
+    /**
      * A run of consecutive tokens: characters {@code [start, end)} of the text and tokens
      * {@code [tokenStart, tokenEnd)} of its encoding.
      */

@@ -47,4 +47,15 @@ class TextTokenCounterTest {
         }
         assertThat(TextTokenCounter.forEncoding("o200k_base").split("", 16)).isEmpty();
     }
+
+    @Test
+    void decodesTokenIdsAsTiktokenEncodedThem() {
+        TextTokenCounter cl100k = TextTokenCounter.forEncoding("cl100k_base");
+        // tiktoken: cl100k_base.encode("hello world") == [15339, 1917]
+        assertThat(cl100k.decode(new int[] {15339, 1917})).isEqualTo("hello world");
+        assertThat(cl100k.decode(new int[0])).isEmpty();
+        assertThatThrownBy(() -> cl100k.decode(new int[] {15339, 99_999_999}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token 1");
+        assertThatThrownBy(() -> cl100k.decode(new int[] {-1})).isInstanceOf(IllegalArgumentException.class);
+    }
 }
