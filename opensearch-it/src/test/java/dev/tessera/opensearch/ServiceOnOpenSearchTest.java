@@ -3,15 +3,12 @@ package dev.tessera.opensearch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.opensearch.cluster.InProcessCluster;
-import java.io.File;
+import dev.tessera.services.TesseraProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,61 +31,23 @@ class ServiceOnOpenSearchTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Path SERVICES = Path.of("../services/target");
-
-    @TempDir
-    static Path dataDir;
-
     static InProcessCluster cluster;
-    static Process service;
-    static File log;
-    static int port;
+    static TesseraProcess service;
 
     @BeforeAll
     static void start() throws Exception {
-        Path classpathFile = SERVICES.resolve("runtime-classpath.txt");
-        Assumptions.assumeTrue(Files.isRegularFile(classpathFile) && Files.isDirectory(SERVICES.resolve("classes")),
-                "the services module is not built (run the whole reactor)");
+        Assumptions.assumeTrue(TesseraProcess.servicesTarget() != null, "the services module is not built (run the whole reactor)");
         cluster = TestCluster.start("service");
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
         String hosts = cluster.hosts().stream().map(URI::toString).collect(Collectors.joining(","));
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g", "-Dai.djl.offline=true", "--add-modules",
-                "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-cp",
-                SERVICES.resolve("classes").toAbsolutePath() + File.pathSeparator + Files.readString(classpathFile).strip(),
-                "dev.tessera.services.TesseraApplication", "--server.port=" + port,
-                "--tessera.data-dir=" + dataDir.resolve("data"), "--tessera.index.backend=opensearch",
-                "--tessera.opensearch.hosts=" + hosts, "--tessera.opensearch.index=tessera-http",
-                "--tessera.opensearch.shards=2", "--tessera.opensearch.replicas=1"));
-        log = dataDir.resolve("service.log").toFile();
-        service = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (true) {
-            assertThat(service.isAlive()).as("service exited early; log: " + Files.readString(log.toPath())).isTrue();
-            try {
-                HttpResponse<String> health = send("GET", "/actuator/health", null);
-                if (health.statusCode() == 200 && health.body().contains("\"UP\"")) {
-                    break;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("service not healthy after 3 min; log: " + Files.readString(log.toPath()));
-            }
-            Thread.sleep(250);
-        }
+        service = TesseraProcess.start("--tessera.index.backend=opensearch", "--tessera.opensearch.hosts=" + hosts,
+                "--tessera.opensearch.index=tessera-http", "--tessera.opensearch.shards=2",
+                "--tessera.opensearch.replicas=1");
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         if (service != null) {
-            service.destroy();
-            if (!service.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                service.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            }
+            service.close();
         }
         if (cluster != null) {
             cluster.close();
@@ -97,7 +55,7 @@ class ServiceOnOpenSearchTest {
     }
 
     static HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
                 .timeout(Duration.ofSeconds(60));
         if (body != null) {
             b.header("Content-Type", path.endsWith("/bulk") ? "application/x-ndjson" : "application/json");
