@@ -250,8 +250,11 @@ class HostileInputTest {
                 Map.of("dimension", 4, "similarity", ""), Map.of("dimension", 4, "extra", 1), "cosine", 4);
         badValues(out, bodies, "/v1/collections", "vector_engine", "faiss", "", 5);
         badValues(out, bodies, "/v1/collections", "model", "no-such-model", "../../etc/passwd");
-        badValues(out, bodies, "/v1/embeddings", "input", 5, true, OBJECT, ARRAY, "", List.of(), List.of("a", ""),
-                Collections.nCopies(3000, "a"), Arrays.asList("a", null));
+        // An array of numbers is token ids (OpenAI's shape) and welcome; ids that are not ids are not.
+        badValues(out, bodies, "/v1/embeddings", "input", 5, true, OBJECT, "", List.of(), List.of("a", ""),
+                Collections.nCopies(3000, "a"), Arrays.asList("a", null), List.of(1.5, 2), List.of(-1),
+                List.of(Integer.MAX_VALUE), List.of(List.of(1), 7), List.of(List.of()), List.of(List.of("a")));
+        badValues(out, bodies, "/v1/embeddings", "dimensions", 0, -3, 100_000, "ten", 1.5);
         badValues(out, bodies, "/v1/embeddings", "model", "gpt-nope", "../../etc/passwd");
         badValues(out, bodies, "/v1/embeddings", "encoding_format", "int8");
         badValues(out, bodies, "/v1/embeddings", "input_type", "sideways");
