@@ -38,7 +38,14 @@ public enum VectorSimilarity {
         };
     }
 
-    /** A copy scaled to unit length for cosine; the vector itself otherwise. */
+    /** Squared lengths this close to 1 are unit length already, to float rounding (a normalised float vector's is within ~1e-7). */
+    static final double UNIT_TOLERANCE = 1e-5;
+
+    /**
+     * A copy scaled to unit length for cosine; the vector itself otherwise, and also when it is of
+     * unit length already (as every normalising embedder's output is): scaling it again would only
+     * move its last bits, and clients that read their vectors back get exactly what they sent.
+     */
     public float[] prepare(float[] v) {
         if (this != COSINE) {
             return v;
@@ -49,6 +56,9 @@ public enum VectorSimilarity {
         }
         if (norm == 0) {
             throw new IllegalArgumentException("a zero vector has no direction (cosine similarity)");
+        }
+        if (Math.abs(norm - 1) <= UNIT_TOLERANCE) {
+            return v.clone();
         }
         float inv = (float) (1 / Math.sqrt(norm));
         float[] out = new float[v.length];
