@@ -34,7 +34,15 @@ public record TesseraProperties(
         @DefaultValue Audio audio,
         @DefaultValue Rag rag,
         @DefaultValue Admin admin,
-        @DefaultValue Security security) {
+        @DefaultValue Security security,
+        @DefaultValue Mcp mcp) {
+
+    /**
+     * The Model Context Protocol server at {@code /mcp} (Spring AI's, {@code spring.ai.mcp.server.*}).
+     *
+     * @param writeTools also offer {@code add_document} and {@code delete_documents} to agents
+     */
+    public record Mcp(@DefaultValue("false") boolean writeTools) {}
 
     /**
      * @param backend {@code embedded} (Lucene under the data directory) or {@code opensearch} (a cluster shared

@@ -125,7 +125,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
                 || (in.matches() && in.group(2) != null && COLLECTION_COMPUTATIONS.contains(in.group(2)))))) {
             return Access.READ;
         }
-        return Access.WRITE; // unknown methods and paths fail closed
+        return Access.WRITE; // unknown methods and paths fail closed; so does /mcp, whose calls may write
     }
 
     /**
@@ -138,6 +138,11 @@ public class ApiKeyFilter extends OncePerRequestFilter {
             return in.group(1);
         }
         if (path.equals("/v1/collections")) {
+            return "*";
+        }
+        if (path.equals("/mcp") || path.startsWith("/mcp/")) {
+            // An agent names collections inside the protocol, where this filter cannot see them: the MCP
+            // server takes a key valid for every collection (and, a POST, a write role: see classify).
             return "*";
         }
         return DEFAULT_COLLECTION_ROUTES.matcher(path).matches() ? "default" : null;
