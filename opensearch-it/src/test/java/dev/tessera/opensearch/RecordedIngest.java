@@ -70,13 +70,25 @@ final class RecordedIngest {
         CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Searches for documents acknowledged so far, by their own words: each must be found. */
-    void searchesFindAcknowledged(DocumentIndex index, int searches) {
+    /**
+     * Searches for documents acknowledged so far, by their own words: each must be found. While a shard
+     * copy is being promoted a search may be refused as incomplete (IndexUnavailableException, a 503 to
+     * a client); it is retried as a client would, but an answer that comes back must be complete.
+     */
+    void searchesFindAcknowledged(DocumentIndex index, int searches) throws InterruptedException {
         List<String> before = new ArrayList<>(acknowledged);
         for (int i = 0; i < searches; i++) {
             String id = before.get((i * 37) % before.size());
-            assertThat(index.searchText("mk" + id.substring(1), 5, Filter.ALL))
-                    .as("search for " + id).extracting(ChunkHit::docId).contains(id);
+            List<ChunkHit> hits = null;
+            for (int attempt = 0; hits == null; attempt++) {
+                try {
+                    hits = index.searchText("mk" + id.substring(1), 5, Filter.ALL);
+                } catch (IndexUnavailableException e) {
+                    assertThat(attempt).as("search for " + id + " still refused: " + e.getMessage()).isLessThan(30);
+                    Thread.sleep(1_000);
+                }
+            }
+            assertThat(hits).as("search for " + id).extracting(ChunkHit::docId).contains(id);
         }
     }
 

@@ -660,6 +660,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         FilterTypes.check(filter, mapping);
         var response = call(() -> client.search(s -> s.index(index).searchType(SearchType.DfsQueryThenFetch).size(k)
                 .source(fields()).query(textQuery(query, filter)), Map.class));
+        complete(response.shards());
         return hits(response.hits(), false);
     }
 
@@ -669,6 +670,7 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         float[] prepared = prepareQuery(vector);
         var response = call(() -> client.search(s -> s.index(index).size(k).source(fields())
                 .query(vectorQuery(prepared, k, filter)), Map.class));
+        complete(response.shards());
         return hits(response.hits(), true);
     }
 
@@ -761,7 +763,19 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             }
             throw new IndexUnavailableException("OpenSearch search failed: " + error.error().reason(), null);
         }
+        complete(item.result().shards());
         return hits(item.result().hits(), vector);
+    }
+
+    /**
+     * A search some shards failed to answer (a node just died, a copy is being promoted) has missed
+     * their documents: say so (503, come back) rather than answer as if the collection had none.
+     */
+    private static void complete(org.opensearch.client.opensearch._types.ShardStatistics shards) {
+        if (shards != null && shards.failed() > 0) {
+            throw new IndexUnavailableException("OpenSearch answered from " + shards.successful() + " of "
+                    + shards.total() + " shards; " + shards.failed() + " failed, so the answer would be incomplete", null);
+        }
     }
 
     /** Checks the dimension and scales a cosine query to unit length (a zero vector is refused, as by the embedded index). */
