@@ -100,6 +100,24 @@ public final class CollectionClient {
         return client.call("GET", q.toString(), null, null, Page.class);
     }
 
+    /**
+     * Stores documents and returns once all are durable: one request for one document, one bulk job
+     * (awaited up to {@code timeout}) for more. Throws when the job did not store every document.
+     */
+    public void addAll(List<Document> documents, java.time.Duration timeout) {
+        if (documents.isEmpty()) {
+            return;
+        }
+        if (documents.size() == 1) {
+            add(documents.get(0));
+            return;
+        }
+        Job job = client.awaitJob(bulk(documents).id(), timeout);
+        if (!job.state().equals("done")) {
+            throw new TesseraException(0, "Bulk add " + job.state(), job.message() + " " + job.errors(), null, null);
+        }
+    }
+
     /** Queues many documents as one bulk job (NDJSON); follow it with {@link TesseraClient#awaitJob}. */
     public Job bulk(List<Document> documents) {
         ByteArrayOutputStream ndjson = new ByteArrayOutputStream();

@@ -16,7 +16,6 @@ import dev.tessera.client.Model.CollectionSpec;
 import dev.tessera.client.Model.Document;
 import dev.tessera.client.Model.Search;
 import dev.tessera.client.TesseraClient;
-import dev.tessera.client.TesseraException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -114,7 +113,6 @@ public final class TesseraEmbeddingStore implements EmbeddingStore<TextSegment> 
         return ids;
     }
 
-    /** One request for one document; a bulk job (awaited) for more, so a batch is one embedding-free write path. */
     @Override
     public void addAll(List<String> ids, List<Embedding> embeddings, List<TextSegment> segments) {
         if (ids.size() != embeddings.size() || (segments != null && segments.size() != embeddings.size())) {
@@ -126,17 +124,7 @@ public final class TesseraEmbeddingStore implements EmbeddingStore<TextSegment> 
             documents.add(new Document(ids.get(i), null, segment == null ? "" : segment.text(),
                     segment == null ? null : metadata(segment.metadata()), embeddings.get(i).vector()));
         }
-        if (documents.isEmpty()) {
-            return;
-        }
-        if (documents.size() == 1) {
-            collection.add(documents.get(0));
-            return;
-        }
-        Model.Job job = client.awaitJob(collection.bulk(documents).id(), bulkTimeout);
-        if (!job.state().equals("done")) {
-            throw new TesseraException(0, "Bulk add " + job.state(), job.message() + " " + job.errors(), null, null);
-        }
+        collection.addAll(documents, bulkTimeout);
     }
 
     @Override

@@ -76,17 +76,7 @@ public final class TesseraVectorStore implements VectorStore {
             }
             batch.add(new Model.Document(d.getId(), null, d.getText(), metadata(d.getMetadata()), null));
         }
-        if (batch.isEmpty()) {
-            return;
-        }
-        if (batch.size() == 1) {
-            collection.add(batch.get(0));
-            return;
-        }
-        Model.Job job = client.awaitJob(collection.bulk(batch).id(), bulkTimeout);
-        if (!job.state().equals("done")) {
-            throw new TesseraException(0, "Bulk add " + job.state(), job.message() + " " + job.errors(), null, null);
-        }
+        collection.addAll(batch, bulkTimeout);
     }
 
     @Override
