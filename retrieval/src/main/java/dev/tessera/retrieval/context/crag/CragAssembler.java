@@ -46,6 +46,7 @@ import java.util.Set;
  *       cluster's sentences best-first while the cluster's own text stays within its share and the
  *       whole context fits; pass two spends what is left on the remaining sentences, clusters in
  *       relevance order, best-first.
+ *   <li>A sentence that several candidates hold is one unit: its best-scored copy.
  *   <li>Rendering: per cluster its sentences in source order (candidate rank, then offset) joined by
  *       a space; clusters joined by {@link #SEPARATOR}. Every acceptance is checked by counting the
  *       whole rendered context, so the budget holds for the final string.
@@ -115,7 +116,7 @@ public final class CragAssembler implements ContextAssembler {
         return kept;
     }
 
-    private record Sentence(int rank, int cluster, int start, int end, String text, int tokens, double score) {}
+    record Sentence(int rank, int cluster, int start, int end, String text, int tokens, double score) {}
 
     private record Cluster(int id, double relevance, int bestRank, float[] centroid) {}
 
@@ -224,7 +225,24 @@ public final class CragAssembler implements ContextAssembler {
                     + (settings.lexical() == 0 ? 0 : settings.lexical() * QueryTerms.overlap(queryTerms, idf, texts.get(i)));
             out.add(new Sentence(w[0], cluster, w[1], w[2], texts.get(i), request.tokenizer().count(texts.get(i)), score));
         }
-        return out;
+        return withoutRepeats(out);
+    }
+
+    /**
+     * One copy of each sentence: two candidates (two documents quoting the same line, or a boilerplate
+     * sentence) may hold the same one, which near-duplicate removal of whole candidates does not catch.
+     * The best-scored copy stays; copies compare by their words, ignoring case and spacing.
+     */
+    static List<Sentence> withoutRepeats(List<Sentence> sentences) {
+        Map<String, Sentence> best = new java.util.LinkedHashMap<>();
+        for (Sentence s : sentences) {
+            String key = s.text().strip().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
+            Sentence held = best.get(key);
+            if (held == null || s.score() > held.score()) {
+                best.put(key, s);
+            }
+        }
+        return List.copyOf(best.values());
     }
 
     /** A run-on "sentence" (no breaks the JDK recognises) is cut into token pieces so it cannot starve a cluster. */

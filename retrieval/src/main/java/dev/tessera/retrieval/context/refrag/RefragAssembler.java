@@ -292,11 +292,29 @@ public final class RefragAssembler implements ContextAssembler {
         for (Chunk c : chunks) {
             if (overlapsAny(expanded.get(c.rank()), c.start(), c.end())) continue;
             ChunkHit hit = candidates.get(c.rank());
-            out.add(new ContextSegment(hit.docId(), hit.chunkId(), c.text(), hit.start() + c.start(),
-                    hit.start() + c.end(), c.piece().tokens(), c.score(), null, false, c.piece().tokenStart(),
-                    c.piece().tokenEnd(), request.returnEmbeddings() ? c.vector().clone() : null));
+            int[] words = wholeWords(hit.text(), c.start(), c.end(), expanded.get(c.rank()));
+            out.add(new ContextSegment(hit.docId(), hit.chunkId(), hit.text().substring(words[0], words[1]),
+                    hit.start() + words[0], hit.start() + words[1], c.piece().tokens(), c.score(), null, false,
+                    c.piece().tokenStart(), c.piece().tokenEnd(), request.returnEmbeddings() ? c.vector().clone() : null));
         }
         return out;
+    }
+
+    /**
+     * A compressed chunk's span widened to whole words for the reader ({@code "eller slipstream"} reads
+     * {@code "propeller slipstream"}); its tokens and embedding stay the chunk's own. The widening stops
+     * at expanded spans, so reported segments never overlap them.
+     */
+    static int[] wholeWords(String text, int start, int end, List<int[]> expandedSpans) {
+        int lo = 0, hi = text.length();
+        for (int[] e : expandedSpans) {
+            if (e[1] <= start) lo = Math.max(lo, e[1]);
+            if (e[0] >= end) hi = Math.min(hi, e[0]);
+        }
+        int s = start, t = end;
+        while (s > lo && !Character.isWhitespace(text.charAt(s - 1)) && !Character.isWhitespace(text.charAt(s))) s--;
+        while (t < hi && !Character.isWhitespace(text.charAt(t)) && !Character.isWhitespace(text.charAt(t - 1))) t++;
+        return new int[] {s, t};
     }
 
     private static boolean overlapsAny(List<int[]> spans, int start, int end) {

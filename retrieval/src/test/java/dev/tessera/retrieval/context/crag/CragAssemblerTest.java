@@ -38,6 +38,22 @@ class CragAssemblerTest {
         assertThat(result.context().split("Jet engines compress air", -1)).hasSize(2);
     }
 
+    /** Two documents that share a sentence, different enough not to be near-duplicates as wholes. */
+    @Test
+    void aSentenceTwoDocumentsShareAppearsOnce() {
+        String shared = "The propeller slipstream raises the lift of the wing.";
+        List<ChunkHit> hits = new ArrayList<>(Hits.of(
+                "Wind tunnel tests at low speed. " + shared + " Flaps were deflected forty degrees.",
+                "Owls hunt at night in quiet forests.",
+                "A survey of transport aircraft designs. " + shared + " Tail loads were measured in flight."));
+        for (int budget : new int[] {64, 128, 1000}) {
+            AssembledContext result = crag.assemble(new ContextRequest("propeller slipstream lift", budget, 0, o200k), hits);
+            assertThat(result.context().split("propeller slipstream raises", -1)).as("budget %d: %s", budget, result.context())
+                    .hasSize(2);
+            assertThat(result.segments()).filteredOn(s -> s.text().equals(shared)).hasSize(1);
+        }
+    }
+
     @Test
     void segmentsCarryClusterIdsAndSourceOffsetsAndClustersRenderSentencesInSourceOrder() {
         List<ChunkHit> hits = Hits.of(

@@ -49,6 +49,27 @@ class RefragAssemblerTest {
         }
     }
 
+    /** Tiny chunks cut inside long words; what a compressed segment reports still reads as whole words. */
+    @Test
+    void compressedSegmentsReportWholeWords() {
+        String text = "The propeller slipstream raises the lift of the wing. Counterrotating propellers were "
+                + "investigated aerodynamically. " + FILLER;
+        ContextRequest request = new ContextRequest("slipstream lift", 20, 0, o200k, 3, false);
+        AssembledContext result = refrag.assemble(request, Hits.of(text));
+        List<ContextSegment> compressed = result.segments().stream().filter(s -> !s.expanded()).toList();
+        assertThat(compressed).isNotEmpty().allSatisfy(s -> {
+            assertThat(s.text()).isEqualTo(text.substring(s.start(), s.end()));
+            assertThat(s.start() == 0 || Character.isWhitespace(text.charAt(s.start() - 1))
+                    || Character.isWhitespace(text.charAt(s.start()))).as("'%s' starts a word", s.text()).isTrue();
+            assertThat(s.end() == text.length() || Character.isWhitespace(text.charAt(s.end()))
+                    || Character.isWhitespace(text.charAt(s.end() - 1))).as("'%s' ends a word", s.text()).isTrue();
+            assertThat(result.segments().stream().filter(ContextSegment::expanded))
+                    .noneMatch(e -> e.start() < s.end() && s.start() < e.end());
+        });
+        java.util.Set<String> words = new java.util.HashSet<>(List.of(text.split("\\s+")));
+        assertThat(compressed).allSatisfy(s -> assertThat(words).containsAll(List.of(s.text().strip().split("\\s+"))));
+    }
+
     @Test
     void compressedChunksCarryTokenSpansAndEmbeddingsOnRequest() {
         String text = "Penguins eat krill. " + FILLER.repeat(3);
