@@ -209,6 +209,16 @@ public final class BatchingEmbedder extends ForwardingEmbedder {
         }
     }
 
+    /** The queue's bound in texts. */
+    public int maxQueuedTexts() {
+        return maxQueuedTexts;
+    }
+
+    /** The queue's bound in tokens. */
+    public long maxQueuedTokens() {
+        return maxQueuedTokens;
+    }
+
     /** Calls refused because the queue was full. */
     public long rejections() {
         return rejections.get();

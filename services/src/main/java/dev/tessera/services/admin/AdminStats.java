@@ -2,7 +2,6 @@ package dev.tessera.services.admin;
 
 import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.IndexStats;
-import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.embeddings.EmbeddingModels;
 import dev.tessera.services.images.ModelCatalog;
 import dev.tessera.services.images.ModelsController.ModelView;
@@ -47,14 +46,11 @@ public class AdminStats {
     private final RequestHistory requests;
     private final dev.tessera.retrieval.video.VideoIndex videos;
     private final EmbeddingModels embedders;
-    private final TesseraProperties.Embedding embedding;
 
     public AdminStats(DocumentIndex index, ModelCatalog models, BulkIngestJobs jobs, RequestHistory requests,
                       dev.tessera.retrieval.video.VideoIndex videos,
-                      dev.tessera.retrieval.collection.CollectionRegistry collections, EmbeddingModels embedders,
-                      TesseraProperties properties) {
+                      dev.tessera.retrieval.collection.CollectionRegistry collections, EmbeddingModels embedders) {
         this.embedders = embedders;
-        this.embedding = properties.embedding();
         this.collections = collections;
         this.videos = videos;
         this.index = index;
@@ -81,7 +77,7 @@ public class AdminStats {
                 }).toList(),
                 embedders.loaded().values().stream().sorted(java.util.Comparator.comparing(b -> b.name()))
                         .map(b -> new EmbeddingQueue(b.name(), b.queuedTexts(), b.queuedTokens(),
-                                embedding.maxQueuedTexts(), embedding.maxQueuedTokens(), b.rejections()))
+                                b.maxQueuedTexts(), b.maxQueuedTokens(), b.rejections()))
                         .toList());
     }
 }
