@@ -1,15 +1,14 @@
 package dev.tessera.services.mcp;
 
 import dev.tessera.retrieval.InvalidRequestException;
-import dev.tessera.retrieval.collection.UnknownCollectionException;
-import dev.tessera.retrieval.embed.EmbeddingQueueFullException;
 import dev.tessera.services.collections.CollectionsController;
 import dev.tessera.services.config.TesseraProperties;
-import dev.tessera.services.documents.DocumentNotFoundException;
 import dev.tessera.services.documents.DocumentsController;
 import dev.tessera.services.rag.RagContextController;
 import dev.tessera.services.search.SearchController;
 import dev.tessera.services.web.JsonFault;
+import dev.tessera.services.web.ProblemHandler;
+import org.springframework.http.ProblemDetail;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
@@ -17,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.core.JacksonException;
@@ -36,12 +33,12 @@ import tools.jackson.databind.ObjectMapper;
 @Configuration
 public class McpToolset {
 
-    private static final Logger log = LoggerFactory.getLogger(McpToolset.class);
-
     private final ObjectMapper json;
+    private final ProblemHandler problems;
 
-    public McpToolset(ObjectMapper json) {
+    public McpToolset(ObjectMapper json, ProblemHandler problems) {
         this.json = json;
+        this.problems = problems;
     }
 
     @Bean
@@ -100,32 +97,29 @@ public class McpToolset {
             try {
                 return McpSchema.CallToolResult.builder().addTextContent(json.writeValueAsString(call.apply(args)))
                         .isError(false).build();
-            } catch (InvalidRequestException e) {
-                return error(400, e.field(), e.getMessage());
-            } catch (JacksonException e) {
+            } catch (JacksonException e) { // binding the arguments, as the REST body's reader reports it
                 JsonFault fault = JsonFault.of(e);
-                return error(400, fault.field(), fault.detail());
-            } catch (UnknownCollectionException e) {
-                return error(404, "collection", e.getMessage());
-            } catch (DocumentNotFoundException e) {
-                return error(404, "id", e.getMessage());
-            } catch (EmbeddingQueueFullException e) {
-                return error(429, null, e.getMessage() + "; retry after " + e.retryAfterSeconds() + " s");
+                return error(400, fault.field(), fault.detail(), null);
             } catch (RuntimeException e) {
-                log.warn("MCP tool {} failed", name, e);
-                return error(500, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+                ProblemDetail p = problems.describe(e);
+                Object field = p.getProperties() == null ? null : p.getProperties().get("field");
+                Object retryAfter = p.getProperties() == null ? null : p.getProperties().get("retry_after");
+                return error(p.getStatus(), field == null ? null : field.toString(), p.getDetail(), retryAfter);
             }
         }).build();
     }
 
     /** A tool error as the REST API's problem, in JSON text: the agent reads which field to fix. */
-    private McpSchema.CallToolResult error(int status, String field, String detail) {
+    private McpSchema.CallToolResult error(int status, String field, String detail, Object retryAfter) {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("status", status);
         if (field != null) {
             problem.put("field", field);
         }
         problem.put("detail", detail);
+        if (retryAfter != null) {
+            problem.put("retry_after", retryAfter);
+        }
         return McpSchema.CallToolResult.builder().addTextContent(json.writeValueAsString(problem)).isError(true).build();
     }
 

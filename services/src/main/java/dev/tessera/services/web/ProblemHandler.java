@@ -61,6 +61,32 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     /** A remote index's retries (with backoff) already took a while; a few seconds lets a node recover. */
     static final int INDEX_RETRY_AFTER_SECONDS = 5;
 
+    private static final org.springframework.web.method.annotation.ExceptionHandlerMethodResolver HANDLERS =
+            new org.springframework.web.method.annotation.ExceptionHandlerMethodResolver(ProblemHandler.class);
+
+    /**
+     * The problem this handler answers an exception with, for callers outside Spring MVC's dispatch (the
+     * MCP tools), so both surfaces report an error the same way. A {@code Retry-After} header becomes the
+     * problem's {@code retry_after} property.
+     */
+    public ProblemDetail describe(Exception e) {
+        java.lang.reflect.Method handler = HANDLERS.resolveMethodByThrowable(e);
+        try {
+            Object answer = handler.invoke(this, e);
+            if (answer instanceof ResponseEntity<?> entity) {
+                ProblemDetail p = (ProblemDetail) entity.getBody();
+                String retryAfter = entity.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+                if (p != null && retryAfter != null) {
+                    p.setProperty("retry_after", Long.parseLong(retryAfter));
+                }
+                return p;
+            }
+            return (ProblemDetail) answer;
+        } catch (ReflectiveOperationException failed) {
+            throw new IllegalStateException("problem handler " + handler + " failed for " + e, failed);
+        }
+    }
+
     static ProblemDetail problem(HttpStatus status, String title, String detail, String field) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
         p.setTitle(title);
