@@ -55,10 +55,11 @@ class NodeCrashTest {
                 int acknowledgedAtCrash = ingest.acknowledged.size();
 
                 waitUntil(() -> health(index) == HealthStatus.Yellow, Duration.ofSeconds(60), "the cluster to turn yellow");
-                ingest.searchesFindAcknowledged(index, 20);
+                int stale = ingest.searchesFindAcknowledged(index, 20);
 
                 ingest.awaitWriters(Duration.ofMinutes(4));
-                System.out.println("external node killed: " + ingest.summary(acknowledgedAtCrash));
+                System.out.println("external node killed: " + ingest.summary(acknowledgedAtCrash)
+                        + "; " + stale + " stale search answers while a replica was promoted");
                 ingest.assertNothingAcknowledgedWasLost(index, acknowledgedAtCrash);
             }
         }

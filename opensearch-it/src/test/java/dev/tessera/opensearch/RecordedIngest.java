@@ -73,23 +73,36 @@ final class RecordedIngest {
     /**
      * Searches for documents acknowledged so far, by their own words: each must be found. While a shard
      * copy is being promoted a search may be refused as incomplete (IndexUnavailableException, a 503 to
-     * a client); it is retried as a client would, but an answer that comes back must be complete.
+     * a client); it is retried as a client would. A promoted replica also resets its engine to the
+     * global checkpoint (OpenSearch replays its translog on promotion, elastic/elasticsearch#33473) and
+     * for that moment answers from its last Lucene commit with every shard reported successful, so a
+     * recent document can be missing from an answer no statistic marks as partial: such a stale answer
+     * is counted and retried, and the document must be found within the same 30 s.
+     *
+     * @return how many answers were stale
      */
-    void searchesFindAcknowledged(DocumentIndex index, int searches) throws InterruptedException {
+    int searchesFindAcknowledged(DocumentIndex index, int searches) throws InterruptedException {
         List<String> before = new ArrayList<>(acknowledged);
+        int stale = 0;
         for (int i = 0; i < searches; i++) {
             String id = before.get((i * 37) % before.size());
-            List<ChunkHit> hits = null;
-            for (int attempt = 0; hits == null; attempt++) {
-                try {
-                    hits = index.searchText("mk" + id.substring(1), 5, Filter.ALL);
-                } catch (IndexUnavailableException e) {
-                    assertThat(attempt).as("search for " + id + " still refused: " + e.getMessage()).isLessThan(30);
+            List<ChunkHit> hits = List.of();
+            for (int attempt = 0; hits.stream().noneMatch(h -> h.docId().equals(id)); attempt++) {
+                if (attempt > 0) {
+                    assertThat(attempt).as("search for " + id + ": not found in 30 attempts").isLessThan(30);
                     Thread.sleep(1_000);
                 }
+                try {
+                    hits = index.searchText("mk" + id.substring(1), 5, Filter.ALL);
+                    if (hits.stream().noneMatch(h -> h.docId().equals(id))) {
+                        stale++;
+                    }
+                } catch (IndexUnavailableException e) {
+                    hits = List.of();
+                }
             }
-            assertThat(hits).as("search for " + id).extracting(ChunkHit::docId).contains(id);
         }
+        return stale;
     }
 
     /**
