@@ -29,7 +29,7 @@ public final class Progress {
     }
 
     /** Counts {@code n} more items and prints when due; {@code extra} is appended, e.g. chunk counts. */
-    public void advance(long n, String extra) {
+    public synchronized void advance(long n, String extra) {
         done += n;
         long now = System.nanoTime();
         if (now - lastPrinted >= EVERY_NANOS || done >= total) {

@@ -1,6 +1,7 @@
 package dev.tessera.retrieval.embed;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -10,9 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Dynamic batching: concurrent callers' texts are queued and a single worker runs them through
- * the model together, up to {@code maxBatchSize} texts or {@code maxBatchTokens} tokens per
- * forward pass, waiting at most {@code maxWaitMillis} for a batch to fill. One forward over 32
- * short texts costs far less than 32 forwards of one.
+ * the model together, up to {@code maxBatchSize} texts and {@code maxBatchTokens} padded tokens
+ * (texts × the longest) per forward pass, waiting at most {@code maxWaitMillis} for a pass to fill.
+ * One forward over 32 short texts costs far less than 32 forwards of one.
+ *
+ * <p>Every text waiting is the batching window. Each pass is cut from it by token length, so a pass
+ * pads to its own longest text and little else (an ingest call hands over a whole batch of
+ * documents' chunks, whose lengths vary from a title to the chunk limit): the waiting texts, sorted
+ * by length, are split into passes where that saves the most padding, and the pass holding the
+ * oldest text runs next, which bounds how long any text waits. Queries go before documents: a search waits for at most the pass in flight, not
+ * for a bulk ingest's backlog. {@link #paddingShare()} reports the padding this leaves.
  *
  * <p>The queue is bounded, in texts and in tokens: a call that would overflow it is refused whole
  * with {@link EmbeddingQueueFullException} (nothing queued), so overload turns into "come back in n
@@ -21,17 +29,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BatchingEmbedder extends ForwardingEmbedder {
 
-    private record Pending(String text, Role role, int tokens, CompletableFuture<float[]> result) {}
+    record Pending(long seq, String text, Role role, int tokens, CompletableFuture<float[]> result) {}
 
     private final int maxBatchSize;
     private final int maxBatchTokens;
     private final long maxWaitNanos;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong arrivals = new AtomicLong();
     private final Thread worker;
     private final AtomicLong forwardPasses = new AtomicLong();
     private final AtomicLong textsEmbedded = new AtomicLong();
     private final AtomicLong rejections = new AtomicLong();
     private final AtomicLong busyNanos = new AtomicLong();
+    private final AtomicLong tokensEmbedded = new AtomicLong();
+    private final AtomicLong positionsRun = new AtomicLong();
     private final int maxQueuedTexts;
     private final long maxQueuedTokens;
     private final Object admission = new Object();
@@ -70,7 +81,7 @@ public final class BatchingEmbedder extends ForwardingEmbedder {
         List<CompletableFuture<float[]>> futures = new ArrayList<>(texts.size());
         for (int i = 0; i < tokens.length; i++) {
             CompletableFuture<float[]> f = new CompletableFuture<>();
-            queue.add(new Pending(texts.get(i), role, tokens[i], f));
+            queue.add(new Pending(arrivals.getAndIncrement(), texts.get(i), role, tokens[i], f));
             futures.add(f);
         }
         List<float[]> out = new ArrayList<>(texts.size());
@@ -124,67 +135,120 @@ public final class BatchingEmbedder extends ForwardingEmbedder {
     }
 
     private void loop() {
-        List<Pending> batch = new ArrayList<>();
+        List<Pending> window = new ArrayList<>();
         while (running) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                int tokens = first.tokens();
-                long deadline = System.nanoTime() + maxWaitNanos;
-                while (batch.size() < maxBatchSize) {
-                    Pending next = queue.peek();
-                    if (next == null) {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            break;
-                        }
-                        next = queue.poll(left, TimeUnit.NANOSECONDS);
-                        if (next == null) {
-                            break;
-                        }
-                    } else if (tokens + next.tokens() > maxBatchTokens) {
-                        break;
-                    } else {
-                        queue.poll();
+                if (window.isEmpty()) {
+                    Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
                     }
-                    batch.add(next);
-                    tokens += next.tokens();
+                    window.add(first);
                 }
-                run(batch);
+                queue.drainTo(window);
+                // A pass not yet full waits up to maxWait for more callers, as one pass serves them all.
+                long deadline = System.nanoTime() + maxWaitNanos;
+                while (window.size() < maxBatchSize) {
+                    long left = deadline - System.nanoTime();
+                    Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                    if (next == null) {
+                        break;
+                    }
+                    window.add(next);
+                    queue.drainTo(window);
+                }
+                List<Pending> pass = nextPass(window, maxBatchSize, maxBatchTokens);
+                window.removeAll(pass);
+                run(pass);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } finally {
-                batch.clear();
             }
         }
     }
 
-    private void run(List<Pending> batch) {
-        // Queries and passages may carry different prefixes, so each role is one forward pass.
-        for (Role role : Role.values()) {
-            List<Pending> part = batch.stream().filter(p -> p.role() == role).toList();
-            if (part.isEmpty()) {
-                continue;
-            }
-            long started = System.nanoTime();
-            try {
-                List<float[]> vectors = delegate.embed(part.stream().map(Pending::text).toList(), role);
-                forwardPasses.incrementAndGet();
-                textsEmbedded.addAndGet(part.size());
-                busyNanos.addAndGet(System.nanoTime() - started);
-                release(part);
-                for (int i = 0; i < part.size(); i++) {
-                    part.get(i).result().complete(vectors.get(i));
-                }
-            } catch (RuntimeException e) {
-                release(part);
-                part.forEach(p -> p.result().completeExceptionally(e));
+    /**
+     * A forward pass's fixed cost in token positions: what a pass costs beyond its padded tokens
+     * (launching the graph, pooling). Small against a 256-token chunk, so splitting a pass where the
+     * lengths jump is cheap and saves the padding.
+     */
+    static final int PASS_OVERHEAD_TOKENS = 64;
+
+    /**
+     * The next forward pass out of the window: queries before documents; within the role, the texts
+     * sorted by token length are split into consecutive groups of at most {@code maxTexts} texts and
+     * {@code maxTokens} padded tokens (texts × longest) so that padded tokens plus a fixed cost per pass
+     * are least (a dynamic programme over the sorted lengths), and the pass is the group that holds
+     * the oldest text, so no text waits for ever. Taking one group leaves the others as they were.
+     */
+    static List<Pending> nextPass(List<Pending> window, int maxTexts, int maxTokens) {
+        Role role = window.stream().anyMatch(p -> p.role() == Role.QUERY) ? Role.QUERY : Role.DOCUMENT;
+        List<Pending> sorted = new ArrayList<>(window.stream().filter(p -> p.role() == role).toList());
+        sorted.sort(Comparator.comparingInt(Pending::tokens).thenComparingLong(Pending::seq));
+        int n = sorted.size();
+        int oldest = 0;
+        for (int i = 1; i < n; i++) {
+            if (sorted.get(i).seq() < sorted.get(oldest).seq()) {
+                oldest = i;
             }
         }
+        long[] cost = new long[n + 1]; // cost[i]: least cost of passes over sorted[0..i)
+        int[] start = new int[n + 1]; // where the last pass of that best split starts
+        for (int i = 1; i <= n; i++) {
+            long longest = sorted.get(i - 1).tokens();
+            cost[i] = Long.MAX_VALUE;
+            for (int j = i - 1; j >= Math.max(0, i - maxTexts); j--) {
+                long padded = (i - j) * longest;
+                if (padded > maxTokens && i - j > 1) {
+                    break; // a longer pass ending here pads even more
+                }
+                long c = cost[j] + padded + PASS_OVERHEAD_TOKENS;
+                if (c < cost[i]) {
+                    cost[i] = c;
+                    start[i] = j;
+                }
+            }
+        }
+        int hi = n;
+        while (start[hi] > oldest) {
+            hi = start[hi];
+        }
+        return List.copyOf(sorted.subList(start[hi], hi));
+    }
+
+    private void run(List<Pending> pass) {
+        Role role = pass.getFirst().role();
+        long started = System.nanoTime();
+        try {
+            List<float[]> vectors = delegate.embed(pass.stream().map(Pending::text).toList(), role);
+            forwardPasses.incrementAndGet();
+            textsEmbedded.addAndGet(pass.size());
+            busyNanos.addAndGet(System.nanoTime() - started);
+            int longest = 0;
+            long tokens = 0;
+            for (Pending p : pass) {
+                longest = Math.max(longest, p.tokens());
+                tokens += p.tokens();
+            }
+            tokensEmbedded.addAndGet(tokens);
+            positionsRun.addAndGet((long) longest * pass.size());
+            release(pass);
+            for (int i = 0; i < pass.size(); i++) {
+                pass.get(i).result().complete(vectors.get(i));
+            }
+        } catch (RuntimeException e) {
+            release(pass);
+            pass.forEach(p -> p.result().completeExceptionally(e));
+        }
+    }
+
+    /**
+     * Share of the positions run through the model that were padding (0 when nothing ran yet): each
+     * pass pads its texts to its longest, so this is 1 − tokens ÷ (texts × longest), over all passes.
+     */
+    public double paddingShare() {
+        long positions = positionsRun.get();
+        return positions == 0 ? 0 : 1 - (double) tokensEmbedded.get() / positions;
     }
 
     /** Forward passes run so far; with concurrent callers this is smaller than {@link #textsEmbedded()}. */

@@ -48,8 +48,8 @@ public final class DjlEmbedder implements Embedder {
     private final int dimension;
     private final TextTokenizer tokenizerView;
 
-    private DjlEmbedder(EmbeddingModelSpec spec, String device, int predictorCount, int maxBatchSize)
-            throws IOException, ModelException {
+    private DjlEmbedder(EmbeddingModelSpec spec, String device, int predictorCount, int maxBatchSize,
+            OnnxSessionOptions session) throws IOException, ModelException {
         this.spec = spec;
         this.maxBatchSize = Math.max(1, maxBatchSize);
         Path modelFile = ModelFiles.resolve(spec.modelLocation());
@@ -67,14 +67,16 @@ public final class DjlEmbedder implements Embedder {
                 .optTruncation(false)
                 .optPadding(false)
                 .build();
-        Criteria<NDList, NDList> criteria = Criteria.builder()
+        Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
                 .optModelPath(modelFile)
                 .optEngine(spec.engine())
                 .optDevice(chooseDevice(spec.engine(), device))
-                .optTranslator(new NoopTranslator())
-                .build();
-        this.model = criteria.loadModel();
+                .optTranslator(new NoopTranslator());
+        if (session != null && "OnnxRuntime".equalsIgnoreCase(spec.engine())) {
+            criteria.optOptions(session.criteriaOptions());
+        }
+        this.model = criteria.build().loadModel();
         PairList<String, Shape> inputs = model.describeInput();
         this.inputNames = inputs == null ? List.of("input_ids", "attention_mask") : inputs.keys();
         // Special tokens the model adds around every input ([CLS]/[SEP] for BERT, BOS/EOS for others).
@@ -109,8 +111,17 @@ public final class DjlEmbedder implements Embedder {
      * @param predictorCount concurrent forward passes allowed (each engine call already uses all cores)
      */
     public static DjlEmbedder load(EmbeddingModelSpec spec, String device, int predictorCount, int maxBatchSize) {
+        return load(spec, device, predictorCount, maxBatchSize, OnnxSessionOptions.defaults());
+    }
+
+    /**
+     * As {@link #load(EmbeddingModelSpec, String, int, int)}, with ONNX Runtime session settings
+     * (ignored by PyTorch); {@code null} leaves every setting to ONNX Runtime, as releases before 0.2 did.
+     */
+    public static DjlEmbedder load(EmbeddingModelSpec spec, String device, int predictorCount, int maxBatchSize,
+            OnnxSessionOptions session) {
         try {
-            return new DjlEmbedder(spec, device, predictorCount, maxBatchSize);
+            return new DjlEmbedder(spec, device, predictorCount, maxBatchSize, session);
         } catch (IOException | ModelException e) {
             throw new IllegalStateException("cannot load embedding model " + spec.name() + ": " + e.getMessage(), e);
         }

@@ -121,6 +121,7 @@ public record TesseraProperties(
      * @param maxQueuedTokens most tokens likewise
      * @param tokenIdEncoding the OpenAI encoding that token-id input to {@code /v1/embeddings} is decoded
      *                       with (clients such as LangChain's {@code OpenAIEmbeddings} send cl100k_base ids)
+     * @param onnx           ONNX Runtime session settings for every ONNX embedding model
      */
     public record Embedding(
             @DefaultValue("bge-small-en-v1.5") String model,
@@ -131,7 +132,31 @@ public record TesseraProperties(
             @DefaultValue List<Model> models,
             @DefaultValue("4096") int maxQueuedTexts,
             @DefaultValue("262144") long maxQueuedTokens,
-            @DefaultValue("cl100k_base") String tokenIdEncoding) {}
+            @DefaultValue("cl100k_base") String tokenIdEncoding,
+            @DefaultValue Onnx onnx) {}
+
+    /**
+     * ONNX Runtime session settings ({@code tessera.embedding.onnx.*}); see
+     * {@link dev.tessera.retrieval.embed.OnnxSessionOptions}.
+     *
+     * @param optimization   graph optimisation level: NO_OPT, BASIC_OPT, EXTENDED_OPT or ALL_OPT
+     * @param intraOpThreads threads inside one operator; 0 = every available processor
+     * @param interOpThreads threads across operators; 1 = sequential
+     * @param cpuArena       reuse buffers across forward passes
+     * @param memoryPattern  plan buffers from the previous pass's shapes
+     */
+    public record Onnx(
+            @DefaultValue("ALL_OPT") String optimization,
+            @DefaultValue("0") int intraOpThreads,
+            @DefaultValue("1") int interOpThreads,
+            @DefaultValue("true") boolean cpuArena,
+            @DefaultValue("true") boolean memoryPattern) {
+
+        public dev.tessera.retrieval.embed.OnnxSessionOptions sessionOptions() {
+            return new dev.tessera.retrieval.embed.OnnxSessionOptions(optimization, intraOpThreads, interOpThreads,
+                    cpuArena, memoryPattern, null);
+        }
+    }
 
     /** An embedding model added by configuration; see {@code docs/api.md}. */
     public record Model(

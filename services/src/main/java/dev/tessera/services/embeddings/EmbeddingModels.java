@@ -66,7 +66,8 @@ public class EmbeddingModels implements AutoCloseable {
     public BatchingEmbedder get(String name) {
         EmbeddingModelSpec spec = spec(name);
         return loaded.computeIfAbsent(spec.name(), n -> metered(new BatchingEmbedder(
-                new MeteredEmbedder(DjlEmbedder.load(spec, settings.device(), 1, settings.maxBatchSize()), registry),
+                new MeteredEmbedder(DjlEmbedder.load(spec, settings.device(), 1, settings.maxBatchSize(),
+                        settings.onnx().sessionOptions()), registry),
                 settings.maxBatchSize(), settings.maxBatchTokens(), settings.maxWaitMs(), settings.maxQueuedTexts(),
                 settings.maxQueuedTokens())));
     }
