@@ -129,6 +129,46 @@ class CollectionsApiTest {
     }
 
     @Test
+    void aQuantizedCollectionKeepsItsSettingsAndAnswersWithExactScores() {
+        Reply created = server.postJson("/v1/collections", Map.of("name", "packed", "vectors", vectors(4, "cosine"),
+                "quantization", "int8", "oversample", 3));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("quantization").asString()).isEqualTo("int8");
+        assertThat(created.json().get("oversample").asDouble()).isEqualTo(3.0);
+        // the same settings again are the same collection; other settings conflict
+        assertThat(server.postJson("/v1/collections", Map.of("name", "packed", "vectors", vectors(4, "cosine"),
+                "quantization", "int8", "oversample", 3)).status()).isEqualTo(200);
+        assertProblem(server.postJson("/v1/collections", Map.of("name", "packed", "vectors", vectors(4, "cosine"),
+                "quantization", "binary")), 409, "name");
+        String docs = "/v1/collections/packed/documents";
+        float[][] vs = {{1, 0, 0, 0}, {1, 1, 0, 0}, {0, 0, 1, 1}, {0.9f, 0.1f, 0, 0}};
+        for (int i = 0; i < vs.length; i++) {
+            assertThat(server.postJson(docs, doc("q" + i, "text " + i, vs[i], Map.of())).status()).isEqualTo(201);
+        }
+        Reply found = server.postJson("/v1/collections/packed/search", Map.of("vector", new float[] {1, 0, 0, 0}, "k", 3));
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        JsonNode hits = found.json().get("hits");
+        assertThat(hits.get(0).get("doc_id").asString()).isEqualTo("q0");
+        assertThat(hits.get(1).get("doc_id").asString()).isEqualTo("q3");
+        // rescored on the float vectors: exact cosines, not the codes' estimates
+        assertThat(hits.get(1).get("score").asDouble()).isCloseTo(0.9 / Math.sqrt(0.82), org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(hits.get(2).get("score").asDouble()).isCloseTo(Math.sqrt(0.5), org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(server.get("/v1/collections/packed").json().get("quantization").asString()).isEqualTo("int8");
+
+        assertProblem(server.postJson("/v1/collections", Map.of("name", "q2", "vectors", vectors(4, "cosine"),
+                "quantization", "int2")), 400, "quantization");
+        assertProblem(server.postJson("/v1/collections", Map.of("name", "q3", "vectors", vectors(4, "cosine"),
+                "quantization", "int8", "oversample", 0.5)), 400, "oversample");
+        assertProblem(server.postJson("/v1/collections", Map.of("name", "q4", "vectors", vectors(4, "cosine"),
+                "oversample", 2)), 400, "oversample");
+        assertProblem(server.postJson("/v1/collections", Map.of("name", "q5", "vectors", vectors(3, "cosine"),
+                "quantization", "int4")), 400, "quantization");
+        assertProblem(server.postJson("/v1/collections", Map.of("name", "q6", "vectors", vectors(4, "cosine"),
+                "quantization", "int8", "vector_engine", "hnswlib")), 400, "quantization");
+        assertThat(server.delete("/v1/collections/packed").status()).isEqualTo(204);
+    }
+
+    @Test
     void listingCountAndDeleteByFilter() {
         server.postJson("/v1/collections", Map.of("name", "shelf", "model", "bge-small-en-v1.5"));
         for (int i = 0; i < 7; i++) {

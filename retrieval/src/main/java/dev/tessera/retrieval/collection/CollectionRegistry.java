@@ -5,6 +5,7 @@ import dev.tessera.retrieval.chunk.TokenChunker;
 import dev.tessera.retrieval.embed.Embedder;
 import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.VectorEngine;
+import dev.tessera.retrieval.index.VectorQuantization;
 import dev.tessera.retrieval.index.VectorSimilarity;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import dev.tessera.retrieval.search.Fusion;
@@ -71,7 +72,8 @@ public final class CollectionRegistry implements AutoCloseable {
     private final Map<String, Collection> open = new ConcurrentHashMap<>();
 
     /** The stored form of settings (the record validates its name, so reading goes through it). */
-    record Stored(String name, String model, int dimension, String similarity, String vectorEngine) {}
+    record Stored(String name, String model, int dimension, String similarity, String vectorEngine, String quantization,
+            Double oversample) {}
 
     /**
      * Opens every collection under {@code dataDir}, upgrading an old single-index layout, and creates
@@ -157,7 +159,9 @@ public final class CollectionRegistry implements AutoCloseable {
 
     public static String describe(CollectionSettings s) {
         return (s.clientVectors() ? "client vectors of " + s.dimension() + " dimensions" : "model " + s.model())
-                + ", " + s.similarity().jsonName() + " similarity, vector engine " + s.vectorEngine().name().toLowerCase();
+                + ", " + s.similarity().jsonName() + " similarity, vector engine " + s.vectorEngine().name().toLowerCase()
+                + (s.quantization() == VectorQuantization.NONE ? "" : ", " + s.quantization().jsonName() + " vectors (oversample "
+                        + s.oversample() + ")");
     }
 
     public Collection get(String name) {
@@ -250,14 +254,15 @@ public final class CollectionRegistry implements AutoCloseable {
     private static CollectionSettings read(Path file) throws IOException {
         Stored s = JSON.readValue(file.toFile(), Stored.class);
         return new CollectionSettings(s.name(), s.model(), s.dimension(), VectorSimilarity.parse(s.similarity()),
-                VectorEngine.parse(s.vectorEngine()));
+                VectorEngine.parse(s.vectorEngine()), VectorQuantization.parse(s.quantization()), // absent before 0.2: none
+                s.oversample() == null ? 0 : s.oversample());
     }
 
     /** Atomically and durably: a crash leaves the old file or the new one. */
     private static void write(Path file, CollectionSettings s) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, JSON.writeValueAsString(new Stored(s.name(), s.model(), s.dimension(),
-                s.similarity().name(), s.vectorEngine().name())));
+                s.similarity().name(), s.vectorEngine().name(), s.quantization().name(), s.oversample())));
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             ch.force(true);
         }

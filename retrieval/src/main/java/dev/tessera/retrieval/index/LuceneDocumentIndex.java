@@ -26,6 +26,8 @@ import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene103.Lucene103Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -58,6 +60,7 @@ import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
@@ -136,6 +139,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     private static final String UD_DIMENSION = "tessera.embedding.dimension";
     private static final String UD_ENGINE = "tessera.vector.engine";
     private static final String UD_SIMILARITY = "tessera.vector.similarity";
+    private static final String UD_QUANTIZATION = "tessera.vector.quantization";
     private static final String UD_MAPPING = "tessera.metadata.mapping";
     private static final String UD_COMMIT = "tessera.commit";
     private static final String HNSW_FILE = "vectors.hnsw";
@@ -151,6 +155,8 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     private final SearcherManager searchers;
     private final VectorEngine engine;
     private final VectorSimilarity similarity;
+    private final VectorQuantization quantization;
+    private final double oversample;
     private final MetadataMapping mapping;
     private final String model;
     private final int dimension;
@@ -161,12 +167,20 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     private long commitCounter;
 
     private LuceneDocumentIndex(Path dataDir, String model, int dimension, VectorEngine engine,
-                                VectorSimilarity similarity) throws IOException {
+                                VectorSimilarity similarity, VectorQuantization quantization, double oversample)
+            throws IOException {
+        if (engine == VectorEngine.HNSWLIB && quantization != VectorQuantization.NONE) {
+            throw new dev.tessera.retrieval.InvalidRequestException("quantization",
+                    "quantized vectors need the lucene vector engine; hnswlib keeps float32 only");
+        }
+        VectorQuantization.checkDimension(quantization, dimension);
         this.dataDir = dataDir;
         this.model = model;
         this.dimension = dimension;
         this.engine = engine;
         this.similarity = similarity;
+        this.quantization = quantization;
+        this.oversample = VectorQuantization.checkOversample(oversample);
         Path luceneDir = dataDir.resolve("lucene");
         Files.createDirectories(luceneDir);
         this.directory = FSDirectory.open(luceneDir);
@@ -178,9 +192,17 @@ public final class LuceneDocumentIndex implements DocumentIndex {
                 ? MetadataMapping.fromJson(existing.get(UD_MAPPING))
                 : new MetadataMapping();
         this.commitCounter = Long.parseLong(existing.getOrDefault(UD_COMMIT, "0"));
+        KnnVectorsFormat vectorFormat = quantization.luceneFormat(dimension);
         IndexWriterConfig config = new IndexWriterConfig(analyzer)
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                .setRAMBufferSizeMB(64);
+                .setRAMBufferSizeMB(64)
+                // Each segment records its vector format by name, so any reader opens it with the default codec.
+                .setCodec(new Lucene103Codec() {
+                    @Override
+                    public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                        return vectorFormat;
+                    }
+                });
         this.writer = new IndexWriter(directory, config);
         if (existing.isEmpty()) {
             commit(); // stamp the format, model and dimension on a new index
@@ -210,8 +232,19 @@ public final class LuceneDocumentIndex implements DocumentIndex {
      */
     public static LuceneDocumentIndex open(Path dataDir, String model, int dimension, VectorEngine engine,
                                            VectorSimilarity similarity) {
+        return open(dataDir, model, dimension, engine, similarity, VectorQuantization.NONE, 1.0);
+    }
+
+    /**
+     * Opens (or creates) the index under {@code dataDir}, its graph holding vectors quantised as given.
+     *
+     * @param oversample candidates drawn from a quantised graph per result kept, then rescored exactly
+     */
+    public static LuceneDocumentIndex open(Path dataDir, String model, int dimension, VectorEngine engine,
+                                           VectorSimilarity similarity, VectorQuantization quantization,
+                                           double oversample) {
         try {
-            return new LuceneDocumentIndex(dataDir, model, dimension, engine, similarity);
+            return new LuceneDocumentIndex(dataDir, model, dimension, engine, similarity, quantization, oversample);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the index under " + dataDir + ": " + e.getMessage(), e);
         }
@@ -237,6 +270,11 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         if (!engine.name().equals(storedEngine)) {
             throw new IllegalStateException("index under " + dataDir + " was built for vector engine " + storedEngine
                     + " but " + engine + " is configured; use another data dir or the same engine");
+        }
+        String storedQuantization = data.getOrDefault(UD_QUANTIZATION, VectorQuantization.NONE.name()); // before 0.2: none
+        if (!quantization.name().equals(storedQuantization)) {
+            throw new IllegalStateException("index under " + dataDir + " holds vectors quantized as " + storedQuantization
+                    + ", not " + quantization);
         }
         String storedSimilarity = data.getOrDefault(UD_SIMILARITY, VectorSimilarity.COSINE.name()); // format 1: cosine
         if (!similarity.name().equals(storedSimilarity)) {
@@ -322,6 +360,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         data.put(UD_DIMENSION, String.valueOf(dimension));
         data.put(UD_ENGINE, engine.name());
         data.put(UD_SIMILARITY, similarity.name());
+        data.put(UD_QUANTIZATION, quantization.name());
         data.put(UD_MAPPING, mapping.toJson());
         data.put(UD_COMMIT, String.valueOf(commitCounter));
         writer.setLiveCommitData(data.entrySet());
@@ -516,8 +555,47 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         // Explore at least VECTOR_CANDIDATES per graph (like hnswlib's ef) and keep the best k:
         // asking Lucene for exactly k gives poor recall for small k on large indexes. The filter runs
         // inside the graph search (Lucene falls back to exact search when it selects few chunks).
-        Query q = new KnnFloatVectorQuery(VECTOR, vector, Math.max(k, VECTOR_CANDIDATES), where);
-        return withSearcher(searcher -> toHits(searcher, searcher.search(q, k).scoreDocs, similarity::fromLuceneScore));
+        int candidates = Math.max(k, VECTOR_CANDIDATES);
+        if (quantization == VectorQuantization.NONE) {
+            Query q = new KnnFloatVectorQuery(VECTOR, vector, candidates, where);
+            return withSearcher(searcher -> toHits(searcher, searcher.search(q, k).scoreDocs, similarity::fromLuceneScore));
+        }
+        // The graph ranks by the quantised codes: draw oversample × candidates of them, then rescore those
+        // on the float vectors and keep the best k.
+        Query q = new KnnFloatVectorQuery(VECTOR, vector, (int) Math.ceil(candidates * oversample), where);
+        return withSearcher(searcher -> toHits(searcher, rescored(searcher, searcher.search(q,
+                (int) Math.ceil(candidates * oversample)).scoreDocs, vector, k), similarity::fromLuceneScore));
+    }
+
+    /**
+     * The hits rescored exactly: each candidate's float vector (kept on disk beside its codes) compared
+     * with the query by the field's own function, so scores are what a float32 graph would give.
+     * (Lucene's RescoreTopNQuery fails on an empty candidate list, which a filter can produce.)
+     */
+    private ScoreDoc[] rescored(IndexSearcher searcher, ScoreDoc[] approximate, float[] query, int k) throws IOException {
+        ScoreDoc[] byDoc = approximate.clone();
+        Arrays.sort(byDoc, Comparator.comparingInt(d -> d.doc));
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        VectorSimilarityFunction function = luceneFunction();
+        List<ScoreDoc> exact = new ArrayList<>(byDoc.length);
+        int leafOrd = -1;
+        FloatVectorValues values = null;
+        KnnVectorValues.DocIndexIterator it = null;
+        for (ScoreDoc d : byDoc) {
+            int ord = ReaderUtil.subIndex(d.doc, leaves);
+            if (ord != leafOrd) {
+                leafOrd = ord;
+                values = leaves.get(ord).reader().getFloatVectorValues(VECTOR);
+                it = values == null ? null : values.iterator();
+            }
+            int local = d.doc - leaves.get(ord).docBase;
+            if (it == null || it.advance(local) != local) {
+                continue; // no vector (cannot happen for a vector hit, but never guess a score)
+            }
+            exact.add(new ScoreDoc(d.doc, function.compare(query, values.vectorValue(it.index()))));
+        }
+        exact.sort(Comparator.comparingDouble((ScoreDoc d) -> -d.score).thenComparingInt(d -> d.doc));
+        return exact.subList(0, Math.min(k, exact.size())).toArray(ScoreDoc[]::new);
     }
 
     private List<ChunkHit> searchHnsw(float[] vector, int k, Filter filter, Query where) {
@@ -1024,6 +1102,32 @@ public final class LuceneDocumentIndex implements DocumentIndex {
 
     public VectorEngine engine() {
         return engine;
+    }
+
+    public VectorQuantization quantization() {
+        return quantization;
+    }
+
+    /**
+     * Bytes of the vector structures a search reads from the page cache, by file extension, summed over
+     * segments as Lucene's readers report them: {@code vec} float vectors, {@code veq}/{@code veb}
+     * quantised codes, {@code vex} the graph. A quantised graph's search touches the codes and the graph,
+     * and the float vectors only for the candidates it rescores.
+     */
+    public Map<String, Long> vectorBytes() {
+        return withSearcher(searcher -> {
+            Map<String, Long> total = new java.util.TreeMap<>();
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                if (org.apache.lucene.index.FilterLeafReader.unwrap(leaf.reader())
+                        instanceof org.apache.lucene.index.CodecReader codec && codec.getVectorReader() != null) {
+                    var field = codec.getFieldInfos().fieldInfo(VECTOR);
+                    if (field != null && field.hasVectorValues()) {
+                        codec.getVectorReader().getOffHeapByteSize(field).forEach((ext, bytes) -> total.merge(ext, bytes, Long::sum));
+                    }
+                }
+            }
+            return total;
+        });
     }
 
     public int dimension() {

@@ -6,6 +6,7 @@ import dev.tessera.retrieval.collection.CollectionRegistry;
 import dev.tessera.retrieval.collection.CollectionSettings;
 import dev.tessera.retrieval.index.IndexStats;
 import dev.tessera.retrieval.index.VectorEngine;
+import dev.tessera.retrieval.index.VectorQuantization;
 import dev.tessera.retrieval.index.VectorSimilarity;
 import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.embeddings.EmbeddingModels;
@@ -31,10 +32,16 @@ public class CollectionsController {
     /** The client's vectors: dimension and how to compare them. */
     public record Vectors(Integer dimension, String similarity) {}
 
-    /** Exactly one of {@code model} and {@code vectors}. */
-    public record NewCollection(String name, String model, Vectors vectors, String vectorEngine) {}
+    /**
+     * Exactly one of {@code model} and {@code vectors}. {@code quantization} ({@code none|int8|int4|binary})
+     * and {@code oversample} (candidates per result rescored exactly; default per quantization) shape the
+     * vector graph.
+     */
+    public record NewCollection(String name, String model, Vectors vectors, String vectorEngine, String quantization,
+                                Double oversample) {}
 
     public record CollectionView(String name, String model, int dimension, String similarity, String vectorEngine,
+                                 String quantization, double oversample,
                                  String vectors, long documents, long chunks, long sizeOnDiskBytes,
                                  Map<String, String> metadata, IndexStats index) {
         static CollectionView of(Collection c) {
@@ -43,7 +50,7 @@ public class CollectionsController {
             Map<String, String> mapping = new java.util.TreeMap<>();
             c.index().metadataMapping().asMap().forEach((k, t) -> mapping.put(k, t.jsonName()));
             return new CollectionView(s.name(), s.model(), s.dimension(), s.similarity().jsonName(),
-                    s.vectorEngine().name().toLowerCase(), s.clientVectors() ? "client" : "model", stats.documents(),
+                    s.vectorEngine().name().toLowerCase(), s.quantization().jsonName(), s.oversample(), s.clientVectors() ? "client" : "model", stats.documents(),
                     stats.chunks(), stats.sizeOnDiskBytes(), mapping, stats);
         }
     }
@@ -72,18 +79,24 @@ public class CollectionsController {
         }
         VectorEngine engine = parse("vector_engine", () -> VectorEngine.parse(body.vectorEngine() == null
                 ? properties.vectorEngine() : body.vectorEngine()));
+        VectorQuantization quantization = VectorQuantization.parse(body.quantization());
+        if (body.oversample() != null && quantization == VectorQuantization.NONE) {
+            throw new InvalidRequestException("oversample", "oversample applies to quantized collections only");
+        }
+        double oversample = body.oversample() == null ? 0 : VectorQuantization.checkOversample(body.oversample());
         CollectionSettings settings;
         if (body.model() != null) {
             var embedder = models.get(body.model()); // 404 naming the known models
             settings = new CollectionSettings(body.name(), embedder.name(), embedder.dimension(), VectorSimilarity.COSINE,
-                    engine);
+                    engine, quantization, oversample);
         } else {
             if (body.vectors().dimension() == null) {
                 throw new InvalidRequestException("vectors.dimension", "vectors.dimension is required");
             }
             VectorSimilarity similarity = parse("vectors.similarity", () -> VectorSimilarity.parse(
                     body.vectors().similarity() == null ? "cosine" : body.vectors().similarity()));
-            settings = new CollectionSettings(body.name(), null, body.vectors().dimension(), similarity, engine);
+            settings = new CollectionSettings(body.name(), null, body.vectors().dimension(), similarity, engine,
+                    quantization, oversample);
         }
         CollectionRegistry.Created created = collections.create(settings);
         CollectionView view = CollectionView.of(created.collection());

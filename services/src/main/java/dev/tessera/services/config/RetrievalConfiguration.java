@@ -38,7 +38,8 @@ public class RetrievalConfiguration {
         VectorEngine engine = VectorEngine.parse(properties.vectorEngine());
         CollectionRegistry.IndexOpener opener = switch (backend) {
             case TesseraProperties.Index.EMBEDDED -> (settings, dir) -> LuceneDocumentIndex.open(dir,
-                    settings.indexModel(), settings.dimension(), settings.vectorEngine(), settings.similarity());
+                    settings.indexModel(), settings.dimension(), settings.vectorEngine(), settings.similarity(),
+                    settings.quantization(), settings.oversample());
             case TesseraProperties.Index.OPENSEARCH -> {
                 if (engine != VectorEngine.LUCENE) {
                     log.warn("tessera.vector-engine={} is ignored: the OpenSearch backend searches vectors itself",

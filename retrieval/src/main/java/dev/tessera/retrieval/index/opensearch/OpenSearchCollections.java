@@ -4,6 +4,7 @@ import dev.tessera.retrieval.collection.CollectionRegistry;
 import dev.tessera.retrieval.collection.CollectionSettings;
 import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.VectorEngine;
+import dev.tessera.retrieval.index.VectorQuantization;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,8 @@ public final class OpenSearchCollections implements CollectionRegistry.IndexOpen
 
     @Override
     public DocumentIndex open(CollectionSettings s, Path dir) {
-        return OpenSearchDocumentIndex.open(settings(s.name()), s.name(), s.indexModel(), s.dimension(), s.similarity());
+        return OpenSearchDocumentIndex.open(settings(s.name()), s.name(), s.indexModel(), s.dimension(), s.similarity(),
+                s.quantization(), s.oversample());
     }
 
     @Override
@@ -56,7 +58,10 @@ public final class OpenSearchCollections implements CollectionRegistry.IndexOpen
                 continue; // another deployment's index under a longer name, not a collection of this one
             }
             boolean client = d.model().equals(CollectionSettings.CLIENT_VECTORS);
-            out.add(new CollectionSettings(name, client ? null : d.model(), d.dimension(), d.similarity(), engine));
+            // The engine is the embedded backend's; here it only has to agree with the quantisation.
+            VectorEngine recorded = d.quantization() == VectorQuantization.NONE ? engine : VectorEngine.LUCENE;
+            out.add(new CollectionSettings(name, client ? null : d.model(), d.dimension(), d.similarity(), recorded,
+                    d.quantization(), d.oversample()));
         }
         return out;
     }

@@ -15,6 +15,7 @@ import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.DocumentLocks;
 import dev.tessera.retrieval.index.IndexStats;
 import dev.tessera.retrieval.index.IndexUnavailableException;
+import dev.tessera.retrieval.index.VectorQuantization;
 import dev.tessera.retrieval.index.IndexWriteException;
 import dev.tessera.retrieval.index.IndexedDocument;
 import dev.tessera.retrieval.filter.Filter;
@@ -104,6 +105,8 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
     private final int dimension;
     private final String collection;
     private final VectorSimilarity similarity;
+    private final VectorQuantization quantization;
+    private final double oversample;
     private final MetadataMapping mapping = new MetadataMapping();
     /** Writes share it; deleting every document (which recreates the index) holds it alone. */
     private final ReadWriteLock recreation = new ReentrantReadWriteLock();
@@ -112,7 +115,10 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
     private final DocumentLocks documentLocks = new DocumentLocks();
 
     private OpenSearchDocumentIndex(OpenSearchClient client, OpenSearchSettings settings, String collection,
-                                    String model, int dimension, VectorSimilarity similarity) throws IOException {
+                                    String model, int dimension, VectorSimilarity similarity,
+                                    VectorQuantization quantization, double oversample) throws IOException {
+        this.quantization = quantization;
+        this.oversample = oversample;
         this.client = client;
         this.settings = settings;
         this.collection = collection;
@@ -142,9 +148,29 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
      */
     public static OpenSearchDocumentIndex open(OpenSearchSettings settings, String collection, String model,
                                                int dimension, VectorSimilarity similarity) {
+        return open(settings, collection, model, dimension, similarity, VectorQuantization.NONE, 1.0);
+    }
+
+    /**
+     * @param quantization how the k-NN field's HNSW graph holds vectors: none, or int8 as the Lucene
+     *                     engine's scalar quantiser ({@code sq}, 7 bits), searched with the k-NN plugin's
+     *                     rescoring on the float vectors; int4 and binary are refused (400)
+     * @param oversample   the rescoring's oversample factor
+     */
+    public static OpenSearchDocumentIndex open(OpenSearchSettings settings, String collection, String model,
+                                               int dimension, VectorSimilarity similarity,
+                                               VectorQuantization quantization, double oversample) {
+        if (quantization == VectorQuantization.INT4 || quantization == VectorQuantization.BINARY) {
+            // OpenSearch 3.5's Lucene engine refuses sq bits other than 7 (the mapping fails to parse); faiss's
+            // binary encoder scores on another scale, and Tessera keeps one scoring path per backend.
+            throw new dev.tessera.retrieval.InvalidRequestException("quantization", "the OpenSearch backend quantizes"
+                    + " vectors as int8 only (the Lucene engine's 7-bit sq encoder); " + quantization.jsonName()
+                    + " is served by the embedded backend");
+        }
         OpenSearchClient client = OpenSearchClients.create(settings);
         try {
-            return new OpenSearchDocumentIndex(client, settings, collection, model, dimension, similarity);
+            return new OpenSearchDocumentIndex(client, settings, collection, model, dimension, similarity, quantization,
+                    oversample);
         } catch (IOException | OpenSearchException e) {
             OpenSearchClients.close(client);
             throw new IllegalStateException("cannot open OpenSearch index '" + settings.index() + "' at "
@@ -176,7 +202,8 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
     }
 
     /** What a Tessera index on the cluster holds, read from its {@code _meta}. */
-    public record Description(String index, String collection, String model, int dimension, VectorSimilarity similarity) {}
+    public record Description(String index, String collection, String model, int dimension, VectorSimilarity similarity,
+                              VectorQuantization quantization, double oversample) {}
 
     /**
      * The Tessera indexes (any format) whose names match {@code pattern} (a wildcard expression,
@@ -196,7 +223,8 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
                 String collection = meta.containsKey("collection") ? meta.get("collection").to(String.class) : "";
                 out.add(new Description(name, collection, meta.get("embedding_model").to(String.class),
                         meta.get("embedding_dimension").to(Integer.class), meta.containsKey("similarity")
-                        ? VectorSimilarity.parse(meta.get("similarity").to(String.class)) : VectorSimilarity.COSINE));
+                        ? VectorSimilarity.parse(meta.get("similarity").to(String.class)) : VectorSimilarity.COSINE,
+                        quantizationOf(meta), meta.containsKey("oversample") ? meta.get("oversample").to(Double.class) : 1.0));
             });
             out.sort(Comparator.comparing(Description::index));
             return out;
@@ -250,8 +278,18 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
                     .replace("{{dimension}}", Integer.toString(dimension))
                     .replace("{{similarity}}", similarity.jsonName())
                     .replace("{{collection}}", collection)
-                    .replace("{{space_type}}", spaceType());
+                    .replace("{{space_type}}", spaceType())
+                    .replace("{{quantization}}", quantization.jsonName())
+                    .replace("{{oversample}}", Double.toString(oversample))
+                    .replace("{{encoder}}", quantization == VectorQuantization.NONE ? ""
+                            : ", \"encoder\": { \"name\": \"sq\", \"parameters\": { \"bits\": " + quantization.bits() + " } }");
         }
+    }
+
+    /** The quantization an index's {@code _meta} records; none for indexes made before 0.2. */
+    private static VectorQuantization quantizationOf(Map<String, JsonData> meta) {
+        return meta.containsKey("quantization") ? VectorQuantization.parse(meta.get("quantization").to(String.class))
+                : VectorQuantization.NONE;
     }
 
     /** OpenSearch's name for the similarity; its lucene engine scores as Lucene does ({@link VectorSimilarity#fromLuceneScore}). */
@@ -276,6 +314,11 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             throw new IllegalStateException("OpenSearch index " + index + " holds vectors of model " + storedModel
                     + " (" + storedDim + "-d) but the configured model is " + model + " (" + dimension
                     + "-d); use another index name or the same model");
+        }
+        VectorQuantization storedQuantization = quantizationOf(meta);
+        if (storedQuantization != quantization) {
+            throw new IllegalStateException("OpenSearch index " + index + " holds vectors quantized as "
+                    + storedQuantization.jsonName() + ", not " + quantization.jsonName());
         }
         String storedSimilarity = meta.containsKey("similarity") ? meta.get("similarity").to(String.class) : "cosine";
         if (!storedSimilarity.equals(similarity.jsonName())) {
@@ -802,8 +845,14 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
         }
         Query filters = Query.of(q -> q.bool(b -> b.filter(filterQueries(filter))));
         // Explore at least VECTOR_CANDIDATES per shard (as the embedded index does) and keep the best k.
-        return Query.of(q -> q.knn(n -> n.field("vector").vector(values).k(Math.max(k, VECTOR_CANDIDATES))
-                .filter(filters)));
+        int candidates = Math.max(k, VECTOR_CANDIDATES);
+        if (quantization == VectorQuantization.NONE) {
+            return Query.of(q -> q.knn(n -> n.field("vector").vector(values).k(candidates).filter(filters)));
+        }
+        // The graph ranks by the quantised codes; the k-NN plugin draws oversample × k of them and rescores
+        // those on the float vectors, as the embedded index does.
+        return Query.of(q -> q.knn(n -> n.field("vector").vector(values).k(candidates).filter(filters)
+                .rescore(r -> r.context(c -> c.oversampleFactor((float) oversample)))));
     }
 
     /** The chunk records a filter selects, as bool filter clauses. */
