@@ -19,9 +19,12 @@ public final class Main {
     static final String USAGE = """
             usage:
               eval ir --dataset DIR [--engine lucene|hnswlib] [--model NAME]
-              bench ingest --dataset DIR [--docs N] [--model NAME]
+              bench ingest --dataset DIR [--docs N] [--model NAME] [--other NAME] [--rounds 2]
+              bench agreement --dataset DIR [--passages 1000] [--pairs FLOAT=QUANTISED,...]
               bench vectors --dataset DIR [--dataset DIR2] [--sizes 10000,100000] [--queries 1000] [--cache DIR]
+                            [--real 100000] [--quantization none,int8,int8:1.5,int4,binary] [--hnswlib true]
               bench filters --dataset DIR [--dataset DIR2] [--size 100000] [--queries 500] [--engine lucene,hnswlib]
+              bench gpu-check [--titok s128|DIR] [--encodec 24khz|DIR] [--embedder NAME] [--repeat 5]
               bench titok [--fixture DIR] [--variant s128] [--seconds 20]
               eval titok --data DIR --models NAME=DIR,... [--baseline NAME] [--figure F.png] [--limit N]
               bench video [--photos DIR] [--seconds 10,60,300] [--fps 1] [--max-frames 300]
@@ -46,9 +49,11 @@ public final class Main {
             switch (command) {
                 case "eval ir" -> IrEvaluation.run(args);
                 case "bench ingest" -> IngestBenchmark.run(args);
+                case "bench agreement" -> dev.tessera.benchmarks.ingest.ModelAgreement.run(args);
                 case "bench vectors" -> VectorBenchmark.run(args);
                 case "bench filters" -> dev.tessera.benchmarks.vectors.FilterBenchmark.run(args);
                 case "bench titok" -> TiTokBenchmark.run(args);
+                case "bench gpu-check" -> dev.tessera.benchmarks.gpu.GpuCheck.run(args);
                 case "eval titok" -> ReconstructionEvaluation.run(args);
                 case "bench video" -> VideoBenchmark.run(args);
                 case "bench audio" -> dev.tessera.benchmarks.audio.AudioBenchmark.run(args);
