@@ -9,6 +9,7 @@ import dev.tessera.retrieval.document.Document;
 import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.index.ChunkHit;
 import dev.tessera.retrieval.index.IndexedDocument;
+import dev.tessera.retrieval.index.TestVectors;
 import dev.tessera.retrieval.index.VectorQuantization;
 import dev.tessera.retrieval.index.VectorSimilarity;
 import dev.tessera.retrieval.index.opensearch.OpenSearchDocumentIndex;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,29 +48,11 @@ class QuantizedVectorsOnOpenSearchTest {
     }
 
     private static List<float[]> unitVectors(int count, long seed) {
-        Random random = new Random(seed);
-        List<float[]> out = new ArrayList<>();
-        for (int n = 0; n < count; n++) {
-            float[] v = new float[DIM];
-            double norm = 0;
-            for (int i = 0; i < DIM; i++) {
-                v[i] = (float) random.nextGaussian();
-                norm += v[i] * v[i];
-            }
-            for (int i = 0; i < DIM; i++) {
-                v[i] /= (float) Math.sqrt(norm);
-            }
-            out.add(v);
-        }
-        return out;
+        return TestVectors.clustered(count, DIM, 20, seed);
     }
 
     private static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
+        return TestVectors.dot(a, b);
     }
 
     private static OpenSearchDocumentIndex open(String name, VectorQuantization q) {
@@ -95,8 +77,8 @@ class QuantizedVectorsOnOpenSearchTest {
                         .sorted(Comparator.comparingDouble((Integer i) -> -dot(query, vectors.get(i))))
                         .limit(5).map(i -> "d" + i).toList();
                 List<ChunkHit> hits = index.searchVector(query, 5, Filter.ALL);
-                // 400 vectors, 100 × oversample candidates: every vector is a candidate, so after the
-                // exact rescoring the order is the exact one
+                // the true top 5 are among the 200 candidates the 7-bit codes draw from 400 vectors, and
+                // the exact rescoring puts them in the exact order
                 assertThat(hits).extracting(ChunkHit::docId).as(q.jsonName()).containsExactlyElementsOf(truth);
                 for (ChunkHit hit : hits) {
                     double exact = dot(query, vectors.get(Integer.parseInt(hit.docId().substring(1))));

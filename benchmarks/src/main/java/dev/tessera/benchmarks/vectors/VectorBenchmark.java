@@ -16,6 +16,8 @@ import dev.tessera.retrieval.index.IndexedDocument;
 import dev.tessera.retrieval.index.LuceneDocumentIndex;
 import dev.tessera.retrieval.filter.Filter;
 import dev.tessera.retrieval.index.VectorEngine;
+import dev.tessera.retrieval.index.VectorQuantization;
+import dev.tessera.retrieval.index.VectorSimilarity;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,9 +29,10 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * {@code bench vectors}: exact search against Lucene HNSW and hnswlib on real bge-small embeddings
- * of real text, each engine driven through the product's index (upsert, then searchVector), so
- * the figures include what a search request pays, stored-field reads included.
+ * {@code bench vectors}: exact search against Lucene HNSW (float32 and each quantisation, rescored
+ * exactly) and hnswlib, on real bge-small embeddings of real text, each engine driven through the
+ * product's index (upsert, then searchVector), so the figures include what a search request pays,
+ * stored-field reads included. Sizes beyond {@code --real} are filled with {@link SyntheticVectors}.
  */
 public final class VectorBenchmark {
 
@@ -38,8 +41,11 @@ public final class VectorBenchmark {
 
     private VectorBenchmark() {}
 
+    /** One configuration of the product's index. */
+    private record Engine(String label, VectorEngine engine, VectorQuantization quantization, double oversample) {}
+
     public static void run(Args args) {
-        args.allow("sizes", "queries", "cache", "dataset", "model");
+        args.allow("sizes", "queries", "cache", "dataset", "model", "real", "quantization", "hnswlib");
         List<Integer> sizes = args.getInts("sizes", List.of(10_000, 100_000));
         int queryCount = args.getInt("queries", 1000);
         Path cacheDir = Path.of(args.get("cache", "benchmarks/target/vector-cache"));
@@ -49,52 +55,82 @@ public final class VectorBenchmark {
         }
         String modelName = args.get("model", Models.DEFAULT);
         int largest = Collections.max(sizes);
+        int realCount = Math.min(largest, args.getInt("real", 100_000));
+        List<Engine> engines = new ArrayList<>();
+        // "int8" uses the collection default oversample, "int8:1.5" another one
+        for (String spec : args.get("quantization", "none,int8,int4,binary").split(",")) {
+            String[] parts = spec.split(":");
+            VectorQuantization quantization = VectorQuantization.parse(parts[0]);
+            double oversample = parts.length > 1 ? VectorQuantization.checkOversample(Double.parseDouble(parts[1]))
+                    : quantization.defaultOversample();
+            engines.add(new Engine("lucene " + (quantization == VectorQuantization.NONE ? "float32"
+                    : quantization.jsonName() + " + rescoring ×" + fmt(oversample, 1)),
+                    VectorEngine.LUCENE, quantization, oversample));
+        }
+        if (Boolean.parseBoolean(args.get("hnswlib", "true"))) {
+            engines.add(new Engine("hnswlib float32", VectorEngine.HNSWLIB, VectorQuantization.NONE, 1));
+        }
 
-        Passages passages = Passages.load(datasets, largest, queryCount, modelName, cacheDir);
+        Passages passages = Passages.load(datasets, realCount, queryCount, modelName, cacheDir);
         List<String> texts = passages.texts();
-        float[][] base = passages.vectors();
+        float[][] base = SyntheticVectors.expand(passages.vectors(), largest, 20_261_203L);
         float[][] queryVectors = passages.queries();
 
         MarkdownTable table = new MarkdownTable("engine", ">vectors", ">build s", ">recall@10", ">QPS",
-                ">p50 ms", ">p99 ms", ">speed-up vs exact", ">segments");
+                ">p50 ms", ">p99 ms", ">speed-up vs exact", ">vector bytes/vector on disk",
+                ">bytes/vector a search touches", ">heap MB", ">segments");
         for (int size : sizes) {
             ExactSearch exact = new ExactSearch(base, size);
             int[][] truth = new int[queryVectors.length][];
-            timed(queryVectors, q -> exact.nearest(queryVectors[q], K)); // warm-up
+            timed(java.util.Arrays.copyOf(queryVectors, Math.min(100, queryVectors.length)),
+                    q -> exact.nearest(queryVectors[q], K)); // warm-up: at a million, 100 queries are plenty
             Latencies exactTimes = timed(queryVectors, q -> truth[q] = exact.nearest(queryVectors[q], K));
-            table.row("exact (brute force)", fmtInt(size), "-", "1.000", fmt(exactTimes.qps(), 0),
-                    fmt(exactTimes.percentileMillis(50), 3), fmt(exactTimes.percentileMillis(99), 3), "1.0x", "-");
-            for (VectorEngine engine : VectorEngine.values()) {
-                EngineResult r = measureEngine(engine, modelName, texts, base, size, queryVectors, truth);
-                table.row(engine.name().toLowerCase(Locale.ROOT) + " (product index)", fmtInt(size),
-                        fmt(r.buildSeconds, 1), fmt(r.recall, 3), fmt(r.latencies.qps(), 0),
-                        fmt(r.latencies.percentileMillis(50), 3), fmt(r.latencies.percentileMillis(99), 3),
-                        fmt(r.latencies.qps() / exactTimes.qps(), 1) + "x", r.stats.segments());
+            String sizeLabel = fmtInt(size) + (size > realCount ? " (" + fmtInt(size - realCount) + " synthetic)" : "");
+            long floats = (long) base[0].length * Float.BYTES;
+            table.row("exact (brute force, float32 in heap)", sizeLabel, "-", "1.000", fmt(exactTimes.qps(), 0),
+                    fmt(exactTimes.percentileMillis(50), 3), fmt(exactTimes.percentileMillis(99), 3), "1.0x", "-",
+                    fmtInt(floats), fmt(floats * (double) size / 1e6, 0), "-");
+            for (Engine engine : engines) {
+                EngineResult r = measureEngine(engine, modelName, texts, base, size, realCount, queryVectors, truth);
+                table.row(engine.label() + " (product index)", sizeLabel, fmt(r.buildSeconds, 1), fmt(r.recall, 3),
+                        fmt(r.latencies.qps(), 0), fmt(r.latencies.percentileMillis(50), 3),
+                        fmt(r.latencies.percentileMillis(99), 3), fmt(r.latencies.qps() / exactTimes.qps(), 1) + "x",
+                        r.diskBytesPerVector < 0 ? "-" : fmt(r.diskBytesPerVector, 0),
+                        r.memoryBytesPerVector < 0 ? "-" : fmt(r.memoryBytesPerVector, 0),
+                        fmt(r.heapMb, 0), r.stats.segments());
             }
             System.err.println("done with " + size + " vectors");
         }
-        System.out.printf("%n### Vector engines: %d-d %s embeddings, %,d queries, top-%d, single thread%n%n",
-                base[0].length, modelName, queryVectors.length, K);
+        System.out.printf("%n### Vector engines: %d-d %s embeddings (%,d real%s), %,d queries, top-%d, single thread%n%n",
+                base[0].length, modelName, realCount, largest > realCount ? ", the rest synthetic" : "",
+                queryVectors.length, K);
         System.out.print(table);
-        System.out.printf("%nLucene HNSW: Lucene defaults (M=16, beam width 100), explores max(k, 100) candidates, "
-                + "keeps k=%d. hnswlib: M=%d, efConstruction=200, ef=100. Build = upserts of %d one-chunk documents "
-                + "per commit.%n", K, 16, BATCH);
+        System.out.printf("%nLucene HNSW: Lucene defaults (M=16, beam width 100), explores max(k, 100) candidates "
+                + "(× oversample for quantised graphs, then rescored on the float vectors), keeps k=%d. hnswlib: M=%d, "
+                + "efConstruction=200, ef=100. Build = upserts of %d one-chunk documents per commit. Bytes per vector: "
+                + "Lucene's vector files (float vectors, codes, graph) as its readers report them; a search touches "
+                + "the graph and the codes (the graph and the float vectors when unquantised). Heap: used after a GC "
+                + "with the index open, the base matrix (%,d MB) included.%n", K, 16, BATCH,
+                (long) base.length * base[0].length * Float.BYTES / 1_000_000);
     }
 
-    private record EngineResult(double buildSeconds, double recall, Latencies latencies, IndexStats stats) {}
+    private record EngineResult(double buildSeconds, double recall, Latencies latencies, IndexStats stats,
+                                double diskBytesPerVector, double memoryBytesPerVector, double heapMb) {}
 
-    private static EngineResult measureEngine(VectorEngine engine, String modelName, List<String> texts,
-            float[][] base, int size, float[][] queries, int[][] truth) {
+    private static EngineResult measureEngine(Engine engine, String modelName, List<String> texts,
+            float[][] base, int size, int realCount, float[][] queries, int[][] truth) {
         try (TempDir dir = new TempDir("tessera-vectors-")) {
-            LuceneDocumentIndex index = LuceneDocumentIndex.open(dir.path(), modelName, base[0].length, engine);
+            LuceneDocumentIndex index = LuceneDocumentIndex.open(dir.path(), modelName, base[0].length,
+                    engine.engine(), VectorSimilarity.COSINE, engine.quantization(), engine.oversample());
             try {
-                Progress progress = new Progress(engine.name().toLowerCase(Locale.ROOT) + " build: vectors", size);
+                Progress progress = new Progress(engine.label() + " build: vectors", size);
                 long started = System.nanoTime();
                 for (int from = 0; from < size; from += BATCH) {
                     int to = Math.min(size, from + BATCH);
                     List<IndexedDocument> batch = new ArrayList<>(to - from);
                     for (int i = from; i < to; i++) {
-                        String text = texts.get(i);
+                        // Synthetic vectors carry their anchor's text, so stored fields stay realistic.
+                        String text = texts.get(i % realCount);
                         batch.add(new IndexedDocument(new Document("v" + i, "", text, Map.of()),
                                 List.of(new Chunk(0, text, 0, text.length(), 0)), List.of(base[i])));
                     }
@@ -106,7 +142,21 @@ public final class VectorBenchmark {
                 timed(queries, q -> index.searchVector(queries[q], K, Filter.ALL)); // warm-up
                 Latencies latencies = timed(queries, q -> found[q] = ids(index.searchVector(queries[q], K,
                         Filter.ALL)));
-                return new EngineResult(buildSeconds, recall(found, truth), latencies, index.stats());
+                double disk = -1;
+                double memory = -1;
+                if (engine.engine() == VectorEngine.LUCENE) {
+                    Map<String, Long> bytes = index.vectorBytes();
+                    long all = bytes.values().stream().mapToLong(Long::longValue).sum();
+                    long touched = bytes.getOrDefault("vex", 0L) + (engine.quantization() == VectorQuantization.NONE
+                            ? bytes.getOrDefault("vec", 0L) : all - bytes.getOrDefault("vec", 0L) - bytes.getOrDefault("vex", 0L));
+                    disk = (double) all / size;
+                    memory = (double) touched / size;
+                    System.err.println(engine.label() + ": vector bytes by file " + bytes);
+                }
+                System.gc();
+                Runtime rt = Runtime.getRuntime();
+                double heapMb = (rt.totalMemory() - rt.freeMemory()) / 1e6;
+                return new EngineResult(buildSeconds, recall(found, truth), latencies, index.stats(), disk, memory, heapMb);
             } finally {
                 index.close();
             }

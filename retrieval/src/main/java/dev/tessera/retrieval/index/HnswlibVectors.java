@@ -76,6 +76,29 @@ final class HnswlibVectors {
         graph.add(new Entry(id, vector, versions.incrementAndGet()));
     }
 
+    /**
+     * Adds (or replaces) many vectors at once, inserted into the graph by one thread per available
+     * processor (hnswlib's graph takes concurrent inserts); a bulk write then builds on every core.
+     */
+    synchronized void putAll(java.util.Map<String, float[]> vectors) {
+        List<Entry> entries = new java.util.ArrayList<>(vectors.size());
+        vectors.forEach((id, vector) -> {
+            if (vector.length != dimension) {
+                throw new IllegalArgumentException("vector has " + vector.length + " dimensions, index has " + dimension);
+            }
+            entries.add(new Entry(id, vector, versions.incrementAndGet()));
+        });
+        while (graph.size() + entries.size() > graph.getMaxItemCount()) {
+            graph.resize(graph.getMaxItemCount() * 2);
+        }
+        try {
+            graph.addAll(entries);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while adding vectors to the hnswlib graph", e);
+        }
+    }
+
     synchronized boolean remove(String id) {
         return graph.remove(id, versions.incrementAndGet());
     }

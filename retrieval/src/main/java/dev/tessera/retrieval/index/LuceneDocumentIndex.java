@@ -304,12 +304,15 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             }
             commitThrough(seqNo);
             if (hnsw != null) {
+                Map<String, float[]> vectors = new java.util.LinkedHashMap<>();
                 for (IndexedDocument doc : documents) {
-                    String id = doc.document().id();
                     for (int i = 0; i < doc.chunks().size(); i++) {
-                        hnsw.put(chunkId(id, i), similarity.prepare(doc.vectors().get(i)));
+                        vectors.put(chunkId(doc.document().id(), i), similarity.prepare(doc.vectors().get(i)));
                     }
-                    removeHnswChunksFrom(id, doc.chunks().size());
+                }
+                hnsw.putAll(vectors);
+                for (IndexedDocument doc : documents) {
+                    removeHnswChunksFrom(doc.document().id(), doc.chunks().size());
                 }
             }
         } catch (IOException e) {

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,38 +29,12 @@ class VectorQuantizationTest {
     @TempDir
     Path dir;
 
-    /** Unit vectors around 30 centres, as embeddings cluster by topic. */
     private static List<float[]> clustered(int count, long seed) {
-        Random random = new Random(seed);
-        float[][] centres = new float[30][DIM];
-        for (float[] c : centres) {
-            for (int i = 0; i < DIM; i++) {
-                c[i] = (float) random.nextGaussian();
-            }
-        }
-        List<float[]> out = new ArrayList<>();
-        for (int n = 0; n < count; n++) {
-            float[] c = centres[random.nextInt(centres.length)];
-            float[] v = new float[DIM];
-            double norm = 0;
-            for (int i = 0; i < DIM; i++) {
-                v[i] = c[i] + 0.6f * (float) random.nextGaussian();
-                norm += v[i] * v[i];
-            }
-            for (int i = 0; i < DIM; i++) {
-                v[i] /= (float) Math.sqrt(norm);
-            }
-            out.add(v);
-        }
-        return out;
+        return TestVectors.clustered(count, DIM, 30, seed);
     }
 
     private static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
+        return TestVectors.dot(a, b);
     }
 
     private LuceneDocumentIndex filled(VectorQuantization q, List<float[]> vectors) {
