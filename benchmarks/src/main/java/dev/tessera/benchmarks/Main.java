@@ -35,6 +35,7 @@ public final class Main {
               eval rag --dataset DIR [--budgets 64,128,256,512,1024] [--questions 300] [--k 20] [--plot FILE.svg]
                        [--strategies topk,crag,refrag] [--refrag-variants "sent=0.5:idf=1;..."]
               bench rag-http --dataset DIR [--questions 200] [--k 20] [--budget 256] [--jar services/target/tessera.jar]
+                             [--cold true]   (fresh service, crag and refrag on different untouched questions)
               bench load [--seconds 60] [--ingest-clients 2] [--search-clients 4] [--seed-docs 200] [--jar services/target/tessera.jar]
             """;
 

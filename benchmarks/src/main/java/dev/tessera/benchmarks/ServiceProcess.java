@@ -27,11 +27,15 @@ public final class ServiceProcess implements AutoCloseable {
     private final TempDir dir;
     private final Process process;
     private final String base;
+    private final Path jar;
+    private final List<String> settings;
 
-    private ServiceProcess(TempDir dir, Process process, int port) {
+    private ServiceProcess(TempDir dir, Process process, int port, Path jar, List<String> settings) {
         this.dir = dir;
         this.process = process;
         this.base = "http://127.0.0.1:" + port;
+        this.jar = jar;
+        this.settings = settings;
     }
 
     /**
@@ -44,7 +48,19 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new UsageException("service jar not found at " + jar + " (run ./tessera build)");
         }
-        TempDir dir = new TempDir(prefix);
+        return launch(jar, new TempDir(prefix), List.of(settings));
+    }
+
+    /**
+     * Stops this service (gracefully: its data stays) and starts a fresh process on the same data
+     * directory: empty caches and a cold JVM, as after a deployment. This object is spent afterwards.
+     */
+    public ServiceProcess restarted() {
+        stopProcess();
+        return launch(jar, dir, settings);
+    }
+
+    private static ServiceProcess launch(Path jar, TempDir dir, List<String> settings) {
         try {
             int port = freePort();
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -52,11 +68,11 @@ public final class ServiceProcess implements AutoCloseable {
                     "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-jar", jar.toString(),
                     "--server.port=" + port, "--server.address=127.0.0.1",
                     "--tessera.data-dir=" + dir.path().resolve("data")));
-            cmd.addAll(List.of(settings));
+            cmd.addAll(settings);
             System.err.println("starting " + String.join(" ", cmd));
             Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(dir.path().resolve("service.log").toFile()).start();
-            ServiceProcess service = new ServiceProcess(dir, process, port);
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.path().resolve("service.log").toFile())).start();
+            ServiceProcess service = new ServiceProcess(dir, process, port, jar, settings);
             service.awaitReady();
             return service;
         } catch (IOException e) {
@@ -118,6 +134,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        stopProcess();
+        dir.close();
+    }
+
+    private void stopProcess() {
         process.destroy();
         try {
             if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -127,7 +148,6 @@ public final class ServiceProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
-        dir.close();
     }
 
     private static int freePort() throws IOException {

@@ -39,7 +39,11 @@ public final class RagLatencyBenchmark {
     private RagLatencyBenchmark() {}
 
     public static void run(Args args) {
-        args.allow("dataset", "questions", "k", "budget", "strategies", "jar", "warmup");
+        args.allow("dataset", "questions", "k", "budget", "strategies", "jar", "warmup", "cold");
+        if (Boolean.parseBoolean(args.get("cold", "false"))) {
+            runCold(args);
+            return;
+        }
         Path dir = Path.of(args.require("dataset"));
         int limit = args.getInt("questions", 200);
         int k = args.getInt("k", 20);
@@ -77,6 +81,97 @@ public final class RagLatencyBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * {@code --cold true}: what a user meets right after a deployment. Ingest, restart the service (a
+     * fresh process on the same data: empty caches, cold JIT), then walk the questions: each is first
+     * searched (hybrid, k), and only a question none of whose candidates any RAG request has touched
+     * yet goes on, alternately to crag and to refrag, so both strategies are asked different
+     * questions on untouched candidates. The first {@code --warmup} such questions warm the JVM and
+     * are not reported (their candidates count as touched).
+     */
+    private static void runCold(Args args) {
+        Path dir = Path.of(args.require("dataset"));
+        int limit = args.getInt("questions", 2000);
+        int k = args.getInt("k", 20);
+        int budget = args.getInt("budget", 256);
+        int warmup = args.getInt("warmup", 4);
+        Path jar = Path.of(args.get("jar", "services/target/tessera.jar"));
+        BeirDataset data = BeirReader.read(dir);
+        List<RagEvaluation.Question> questions = RagEvaluation.questions(dir.resolve("queries.jsonl"), limit);
+        ServiceProcess first = ServiceProcess.start(jar, "tessera-rag-cold-");
+        try {
+            ingest(first.base(), data.documents());
+        } catch (IOException | RuntimeException e) {
+            first.close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        } catch (InterruptedException e) {
+            first.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        try (ServiceProcess service = first.restarted()) {
+            String base = service.base();
+            java.util.Set<String> touched = new java.util.HashSet<>();
+            Map<String, List<Long>> times = new LinkedHashMap<>();
+            int asked = 0;
+            int skipped = 0;
+            for (RagEvaluation.Question q : questions) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> found = post(base + "/v1/search", Map.of("query", q.text(), "k", k, "mode", "hybrid"));
+                long searchNanos = System.nanoTime() - t0;
+                List<String> chunks = new ArrayList<>();
+                JSON.readTree(found.body()).path("hits").forEach(h -> chunks.add(h.path("chunk_id").asString()));
+                if (chunks.stream().anyMatch(touched::contains)) {
+                    skipped++;
+                    continue;
+                }
+                String strategy = asked % 2 == 0 ? "crag" : "refrag";
+                long rag = context(base, q.text(), strategy, k, budget);
+                touched.addAll(chunks);
+                if (asked++ >= warmup) {
+                    times.computeIfAbsent("search", x -> new ArrayList<>()).add(searchNanos);
+                    times.computeIfAbsent(strategy, x -> new ArrayList<>()).add(rag);
+                }
+            }
+            MarkdownTable table = new MarkdownTable("endpoint", ">requests", ">p50 ms", ">p99 ms", ">max ms",
+                    ">p50 / search p50", ">p99 / search p99");
+            double searchP50 = RagEvaluation.percentile(times.get("search"), 50);
+            double searchP99 = RagEvaluation.percentile(times.get("search"), 99);
+            for (String name : List.of("search", "crag", "refrag")) {
+                List<Long> t = times.getOrDefault(name, List.of());
+                if (t.isEmpty()) {
+                    continue;
+                }
+                double p50 = RagEvaluation.percentile(t, 50);
+                double p99 = RagEvaluation.percentile(t, 99);
+                table.row(name.equals("search") ? "/v1/search (hybrid)" : "/v1/rag/context " + name, t.size(),
+                        String.format(Locale.ROOT, "%.1f", p50), String.format(Locale.ROOT, "%.1f", p99),
+                        String.format(Locale.ROOT, "%.1f", t.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6),
+                        String.format(Locale.ROOT, "%.2f×", p50 / searchP50), String.format(Locale.ROOT, "%.2f×", p99 / searchP99));
+            }
+            System.out.printf("%n### /v1/rag/context on a freshly started service, untouched candidates: %d questions"
+                    + " asked (%d skipped: a candidate already touched; first %d not reported), k = %d, budget %d%n%n",
+                    asked, skipped, Math.min(warmup, asked), k, budget);
+            System.out.print(table);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpResponse<String> post(String url, Map<String, Object> body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r;
     }
 
     private static void ingest(String base, List<Document> documents) throws IOException, InterruptedException {
@@ -127,16 +222,9 @@ public final class RagLatencyBenchmark {
     }
 
     private static long timedPost(String url, Map<String, Object> body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
         long t0 = System.nanoTime();
-        HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        long took = System.nanoTime() - t0;
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return took;
+        post(url, body);
+        return System.nanoTime() - t0;
     }
 
     private static void report(Map<String, List<Long>> times, List<String> strategies, int n, int k, int budget) {
