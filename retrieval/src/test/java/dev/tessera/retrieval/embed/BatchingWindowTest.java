@@ -84,7 +84,8 @@ class BatchingWindowTest {
 
     @Test
     void theServedBatcherReportsItsPadding() {
-        try (BatchingEmbedder batcher = new BatchingEmbedder(new HashedWordsEmbedder(8), 4, 1 << 16, 0)) {
+        // Passes of two, with time to gather both texts of the call into one pass.
+        try (BatchingEmbedder batcher = new BatchingEmbedder(new HashedWordsEmbedder(8), 2, 1 << 16, 5_000)) {
             assertThat(batcher.paddingShare()).isZero();
             batcher.embed(List.of("one", "one two three four five six seven eight"), Role.DOCUMENT);
             assertThat(batcher.paddingShare()).isGreaterThan(0).isLessThan(1);
