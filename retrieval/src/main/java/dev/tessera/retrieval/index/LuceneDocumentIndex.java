@@ -144,6 +144,8 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     private static final String UD_COMMIT = "tessera.commit";
     private static final String HNSW_FILE = "vectors.hnsw";
     private static final String HNSW_MARKER = "vectors.commit";
+    /** Vectors handed to the hnswlib graph at once when it is rebuilt (inserted on every core). */
+    private static final int HNSW_REBUILD_BATCH = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(LuceneDocumentIndex.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -169,11 +171,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     private LuceneDocumentIndex(Path dataDir, String model, int dimension, VectorEngine engine,
                                 VectorSimilarity similarity, VectorQuantization quantization, double oversample)
             throws IOException {
-        if (engine == VectorEngine.HNSWLIB && quantization != VectorQuantization.NONE) {
-            throw new dev.tessera.retrieval.InvalidRequestException("quantization",
-                    "quantized vectors need the lucene vector engine; hnswlib keeps float32 only");
-        }
-        VectorQuantization.checkDimension(quantization, dimension);
+        VectorQuantization.check(quantization, engine, dimension);
         this.dataDir = dataDir;
         this.model = model;
         this.dimension = dimension;
@@ -565,9 +563,10 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         }
         // The graph ranks by the quantised codes: draw oversample × candidates of them, then rescore those
         // on the float vectors and keep the best k.
-        Query q = new KnnFloatVectorQuery(VECTOR, vector, (int) Math.ceil(candidates * oversample), where);
-        return withSearcher(searcher -> toHits(searcher, rescored(searcher, searcher.search(q,
-                (int) Math.ceil(candidates * oversample)).scoreDocs, vector, k), similarity::fromLuceneScore));
+        int drawn = (int) Math.ceil(candidates * oversample);
+        Query q = new KnnFloatVectorQuery(VECTOR, vector, drawn, where);
+        return withSearcher(searcher -> toHits(searcher, rescored(searcher, searcher.search(q, drawn).scoreDocs, vector, k),
+                similarity::fromLuceneScore));
     }
 
     /**
@@ -1060,6 +1059,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         Files.deleteIfExists(marker);
         long started = System.nanoTime();
         HnswlibVectors vectors = HnswlibVectors.empty(dimension, 1024, similarity);
+        Map<String, float[]> batch = new java.util.LinkedHashMap<>();
         IndexSearcher searcher = searchers.acquire();
         try {
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
@@ -1073,10 +1073,15 @@ public final class LuceneDocumentIndex implements DocumentIndex {
                     org.apache.lucene.document.Document doc = fields.document(d, Set.of(CHUNK_ID, VECTOR_RAW));
                     BytesRef raw = doc.getBinaryValue(VECTOR_RAW);
                     if (raw != null) {
-                        vectors.put(doc.get(CHUNK_ID), fromBytes(raw));
+                        batch.put(doc.get(CHUNK_ID), fromBytes(raw));
+                        if (batch.size() == HNSW_REBUILD_BATCH) {
+                            vectors.putAll(batch);
+                            batch.clear();
+                        }
                     }
                 }
             }
+            vectors.putAll(batch);
         } finally {
             searchers.release(searcher);
         }

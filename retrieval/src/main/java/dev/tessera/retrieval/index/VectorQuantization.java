@@ -58,8 +58,15 @@ public enum VectorQuantization {
         }
     }
 
-    /** Lucene packs 4-bit codes in pairs and refuses odd dimensions for them; so does Tessera, up front. */
-    public static void checkDimension(VectorQuantization quantization, int dimension) {
+    /**
+     * Checks that an index can hold vectors quantised this way: hnswlib keeps float32 only, and Lucene
+     * packs 4-bit codes in pairs and refuses odd dimensions for them; so does Tessera, up front.
+     */
+    public static void check(VectorQuantization quantization, VectorEngine engine, int dimension) {
+        if (quantization != NONE && engine == VectorEngine.HNSWLIB) {
+            throw new InvalidRequestException("quantization", "quantized vectors need the lucene vector engine;"
+                    + " hnswlib keeps float32 only");
+        }
         if (quantization == INT4 && dimension % 2 != 0) {
             throw new InvalidRequestException("quantization", "int4 needs an even dimension, not " + dimension
                     + "; use int8 or binary");
