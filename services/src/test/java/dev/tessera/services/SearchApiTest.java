@@ -69,7 +69,10 @@ class SearchApiTest {
         JsonNode vector = search(Map.of("query", query, "mode", "vector", "k", 50)).get("hits");
         JsonNode top = hybrid.get(0);
         assertThat(top.get("scores").get("bm25").floatValue()).isEqualTo(scoreOf(bm25, top)).isPositive();
-        assertThat(top.get("scores").get("vector").floatValue()).isEqualTo(scoreOf(vector, top)).isPositive();
+        // Lucene scores a vector either on its graph or by exact search, by segment sizes (which background
+        // merges change); the two paths may round the same cosine differently in the last bit.
+        assertThat(top.get("scores").get("vector").floatValue()).isCloseTo(scoreOf(vector, top),
+                org.assertj.core.data.Offset.offset(1e-6f)).isPositive();
         assertThat(top.get("score").floatValue()).isPositive().isLessThan(1f);
         // Single-mode hits have one score, no components.
         assertThat(bm25.get(0).has("scores")).isFalse();
