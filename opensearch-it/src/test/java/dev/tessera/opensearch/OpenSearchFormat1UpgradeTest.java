@@ -75,6 +75,19 @@ class OpenSearchFormat1UpgradeTest {
             assertThat(again.metadataMapping().typeOf("year")).isEqualTo(dev.tessera.retrieval.document.MetadataType.INTEGER);
             assertThat(again.metadataMapping().typeOf("mixed")).isEqualTo(dev.tessera.retrieval.document.MetadataType.INTEGER);
             assertThat(again.count(Filter.parse(Map.of("year", Map.of("lt", 1960))))).isEqualTo(1);
+            // Its mapping predates span vectors (and is strict): opening added the field, so a document
+            // written now keeps them; the old ones have none.
+            String text = "Span vectors. Stored now.";
+            var doc = new dev.tessera.retrieval.document.Document("d", "", text, Map.of());
+            var chunk = new dev.tessera.retrieval.chunk.Chunk(0, text, 0, text.length(), 5);
+            var spans = new dev.tessera.retrieval.index.SpanVectors(3,
+                    List.of(new dev.tessera.retrieval.index.SpanVectors.Span(0, 13, new float[] {0, 0, 1})));
+            again.upsert(List.of(new dev.tessera.retrieval.index.IndexedDocument(doc, List.of(chunk),
+                    List.of(new float[] {0, 0, 1}), List.of(spans))));
+            var back = again.spanVectors(List.of("d#0", "a#0"));
+            assertThat(back).containsOnlyKeys("d#0");
+            assertThat(back.get("d#0").spans().getFirst().end()).isEqualTo(13);
+            assertThat(back.get("d#0").spans().getFirst().vector()[2]).isCloseTo(1f, org.assertj.core.data.Offset.offset(0.01f));
         }
     }
 

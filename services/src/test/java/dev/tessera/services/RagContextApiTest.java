@@ -52,6 +52,31 @@ class RagContextApiTest {
         }
     }
 
+    /** The prometheus counter of context-unit vectors from one source. */
+    static double unitVectors(String source) {
+        return MetricsAndHealthTest.count(server.get("/actuator/prometheus").body(), "tessera_rag_unit_vectors_total",
+                Map.of("source", source));
+    }
+
+    @Test
+    void cragAndRefragReadWhatIngestStoredAndEmbedOnlyTheQuestion() {
+        server.index("rag-stored", "Nozzles", "A converging-diverging nozzle accelerates gas past the speed of sound. "
+                + "The throat chokes first; downstream the flow expands and cools.", Map.of("set", "stored"));
+        for (String strategy : List.of("crag", "refrag")) {
+            double embedded = unitVectors("embedded"), stored = unitVectors("stored");
+            JsonNode r = context(Map.of("query", "where does a nozzle choke (" + strategy + ")", "budget_tokens", 64,
+                    "strategy", strategy, "filter", Map.of("set", "stored")));
+            assertThat(r.get("context").asString()).contains("throat");
+            assertThat(unitVectors("embedded") - embedded).as(strategy + ": only the question").isEqualTo(1);
+            assertThat(unitVectors("stored") - stored).as(strategy + ": the chunk's spans").isGreaterThanOrEqualTo(4);
+        }
+        // Another chunk size was not precomputed: those chunks are embedded on the request, as before.
+        double embedded = unitVectors("embedded");
+        context(Map.of("query", "nozzle throat", "budget_tokens", 64, "strategy", "refrag", "chunk_tokens", 5,
+                "filter", Map.of("set", "stored")));
+        assertThat(unitVectors("embedded") - embedded).isGreaterThan(1);
+    }
+
     @Test
     void refragReturnsOneEmbeddingPerCompressedSegment() {
         JsonNode r = context(Map.of("query", "pressure rise across a shock", "budget_tokens", 40, "strategy", "refrag",

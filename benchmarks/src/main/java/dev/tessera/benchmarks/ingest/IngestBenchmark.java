@@ -7,6 +7,9 @@ import dev.tessera.benchmarks.data.BeirDataset;
 import dev.tessera.benchmarks.data.BeirReader;
 import dev.tessera.benchmarks.report.MarkdownTable;
 import dev.tessera.retrieval.chunk.TokenChunker;
+import dev.tessera.retrieval.context.ContextPrecompute;
+import dev.tessera.retrieval.context.ContextRequest;
+import dev.tessera.retrieval.context.ContextTokenizer;
 import dev.tessera.retrieval.document.Document;
 import dev.tessera.retrieval.embed.BatchingEmbedder;
 import dev.tessera.retrieval.embed.DjlEmbedder;
@@ -27,7 +30,9 @@ import java.util.function.DoubleSupplier;
  * commit per batch of 64 documents) on the same documents, in one run, for:
  * <ol>
  *   <li>the served default: the search model with the service's ONNX Runtime settings, behind the
- *       service's batcher (passes cut from the waiting texts by token length);
+ *       service's batcher (passes cut from the waiting texts by token length), storing the span
+ *       vectors context assembly needs as the service does by default ({@code tessera.rag.spans=late});
+ *   <li>the same without span vectors, and with them embedded one by one ({@code alone});
  *   <li>a plain fixed-batch loop (32 texts in arrival order) over that same session: the naive baseline;
  *   <li>the previous release: that loop over a session left at ONNX Runtime's own defaults;
  *   <li>the other model (the quantised one when the default is float, and the reverse), served as in 1.
@@ -39,7 +44,12 @@ public final class IngestBenchmark {
 
     private IngestBenchmark() {}
 
-    private record Config(String label, Embedder model, java.util.function.UnaryOperator<Embedder> feed) {}
+    private record Config(String label, Embedder model, java.util.function.UnaryOperator<Embedder> feed,
+            ContextPrecompute spans) {}
+
+    private static ContextPrecompute spans(ContextPrecompute.Source source) {
+        return new ContextPrecompute(ContextTokenizer.openAi("o200k_base"), ContextRequest.DEFAULT_CHUNK_TOKENS, source);
+    }
 
     private record Result(double documentsPerSecond, double chunksPerSecond, double padding, double embedShare) {}
 
@@ -59,13 +69,19 @@ public final class IngestBenchmark {
         try (DjlEmbedder served = Models.load(modelName);
                 DjlEmbedder previous = Models.load(modelName, null);
                 DjlEmbedder other = Models.load(otherName)) {
+            ContextPrecompute late = spans(ContextPrecompute.Source.LATE);
             List<Config> configs = List.of(
-                    new Config("served default: " + served.name() + ", length-cut passes", served, IngestBenchmark::servedBatcher),
-                    new Config("naive: fixed batches of " + Models.BATCH + " in arrival order, same session", served,
-                            m -> new FixedBatchEmbedder(m, Models.BATCH)),
-                    new Config("previous release: fixed batches, ONNX Runtime's default settings", previous,
-                            m -> new FixedBatchEmbedder(m, Models.BATCH)),
-                    new Config(other.name() + ", served as the default", other, IngestBenchmark::servedBatcher));
+                    new Config("served default: " + served.name() + ", length-cut passes, late span vectors", served,
+                            IngestBenchmark::servedBatcher, late),
+                    new Config("served, no span vectors", served, IngestBenchmark::servedBatcher, null),
+                    new Config("served, span vectors embedded alone", served, IngestBenchmark::servedBatcher,
+                            spans(ContextPrecompute.Source.ALONE)),
+                    new Config("naive: fixed batches of " + Models.BATCH + " in arrival order, same session, no spans",
+                            served, m -> new FixedBatchEmbedder(m, Models.BATCH), null),
+                    new Config("previous release: fixed batches, ONNX Runtime's default settings, no spans", previous,
+                            m -> new FixedBatchEmbedder(m, Models.BATCH), null),
+                    new Config(other.name() + ", served as the default, late span vectors", other,
+                            IngestBenchmark::servedBatcher, late));
             for (Config c : configs) { // warm-up: JIT, ONNX Runtime's first allocations, Lucene's first segment
                 once(c, docs.subList(0, Math.min(2 * BatchIngest.BATCH, docs.size())), "warm-up " + c.model().name());
             }
@@ -79,7 +95,7 @@ public final class IngestBenchmark {
                     }
                 }
             }
-            double baseline = best.get(2).documentsPerSecond();
+            double baseline = best.get(4).documentsPerSecond();
             MarkdownTable table = new MarkdownTable("configuration", ">documents/s", ">chunks/s", ">padding share",
                     ">inside the embedder", ">× previous release");
             for (int i = 0; i < configs.size(); i++) {
@@ -111,7 +127,7 @@ public final class IngestBenchmark {
             LuceneDocumentIndex index = LuceneDocumentIndex.open(tmp.path(), config.model().name(),
                     config.model().dimension(), VectorEngine.LUCENE);
             try {
-                BatchIngest.Totals t = BatchIngest.run(new DocumentIngestor(chunker, recorder, index), docs, label);
+                BatchIngest.Totals t = BatchIngest.run(new DocumentIngestor(chunker, recorder, index, config.spans()), docs, label);
                 DoubleSupplier padding = fed instanceof BatchingEmbedder b ? b::paddingShare
                         : fed instanceof FixedBatchEmbedder f ? f::paddingShare : () -> Double.NaN;
                 return new Result(t.documentsPerSecond(), t.chunksPerSecond(), padding.getAsDouble(),

@@ -29,6 +29,17 @@ final class RecordingEmbedder extends ForwardingEmbedder {
         return out;
     }
 
+    @Override
+    public synchronized List<Spanned> embedWithSpans(List<String> texts, List<List<int[]>> spans, Role role) {
+        long t = System.nanoTime();
+        List<Spanned> out = delegate.embedWithSpans(texts, spans, role);
+        embedNanos += System.nanoTime() - t;
+        if (role == Role.DOCUMENT) {
+            calls.add(List.copyOf(texts));
+        }
+        return out;
+    }
+
     /** Every passage embedded, in order. */
     synchronized List<String> passages() {
         return calls.stream().flatMap(List::stream).toList();

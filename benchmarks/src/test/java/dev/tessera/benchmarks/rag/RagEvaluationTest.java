@@ -17,7 +17,7 @@ class RagEvaluationTest {
                 RefragAssembler.LEXICAL_WEIGHT, RefragAssembler.RANK_WEIGHT, 0, false, 4));
         CragAssembler.Settings c = RagEvaluation.cragSettings("centroid=0");
         assertThat(c).isEqualTo(new CragAssembler.Settings(CragAssembler.QUERY_WEIGHT, 0, CragAssembler.RANK_WEIGHT,
-                CragAssembler.LEXICAL_WEIGHT));
+                CragAssembler.LEXICAL_WEIGHT, CragAssembler.LEAD_SHARE));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.VectorEngine;
 import dev.tessera.retrieval.index.VectorQuantization;
 import dev.tessera.retrieval.index.VectorSimilarity;
+import dev.tessera.retrieval.context.ContextPrecompute;
 import dev.tessera.retrieval.ingest.DocumentIngestor;
 import dev.tessera.retrieval.search.Fusion;
 import dev.tessera.retrieval.search.HybridSearcher;
@@ -54,8 +55,17 @@ public final class CollectionRegistry implements AutoCloseable {
         }
     }
 
-    /** Chunking of model collections. */
-    public record Chunking(int tokens, int overlap) {}
+    /**
+     * Chunking of model collections, and what is computed per chunk for context assembly.
+     *
+     * @param spans span vectors stored with each chunk ({@link ContextPrecompute}); null: none
+     */
+    public record Chunking(int tokens, int overlap, ContextPrecompute spans) {
+
+        public Chunking(int tokens, int overlap) {
+            this(tokens, overlap, null);
+        }
+    }
 
     /** Fusion and candidate depth of every collection's hybrid search. */
     public record Searching(Fusion fusion, int candidates) {}
@@ -246,7 +256,7 @@ public final class CollectionRegistry implements AutoCloseable {
         Embedder embedder = s.clientVectors() ? null : embedders.apply(s.model());
         DocumentIngestor ingestor = embedder == null ? DocumentIngestor.forClientVectors(index, s.dimension())
                 : new DocumentIngestor(new TokenChunker(embedder.tokenizer(), chunking.tokens(), chunking.overlap()),
-                        embedder, index);
+                        embedder, index, chunking.spans());
         HybridSearcher searcher = new HybridSearcher(index, embedder, searching.fusion(), searching.candidates());
         return new Collection(s, index, embedder, ingestor, searcher);
     }

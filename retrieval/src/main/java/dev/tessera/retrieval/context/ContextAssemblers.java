@@ -5,6 +5,8 @@ import dev.tessera.retrieval.context.crag.CragAssembler;
 import dev.tessera.retrieval.context.refrag.RefragAssembler;
 import dev.tessera.retrieval.context.topk.TopKAssembler;
 import dev.tessera.retrieval.embed.Embedder;
+import dev.tessera.retrieval.index.ChunkHit;
+import dev.tessera.retrieval.index.DocumentIndex;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,19 @@ public final class ContextAssemblers {
 
     public EmbeddingCache embeddings() {
         return embeddings;
+    }
+
+    /**
+     * Hands the shared cache the span vectors stored with these candidates at ingest, so that
+     * assembling from them embeds nothing that was precomputed. Only when {@code model} (what the
+     * candidates' collection embeds with) is the cache's own model: another model's vectors live in
+     * another space.
+     */
+    public void offerStored(DocumentIndex index, String model, List<ChunkHit> candidates) {
+        if (model == null || candidates.isEmpty() || !model.equals(embeddings.embedder().name())) {
+            return;
+        }
+        embeddings.offer(candidates, index.spanVectors(candidates.stream().map(ChunkHit::chunkId).toList()));
     }
 
     /** @throws InvalidRequestException for an unknown strategy */

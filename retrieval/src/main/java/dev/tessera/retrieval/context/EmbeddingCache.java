@@ -2,6 +2,8 @@ package dev.tessera.retrieval.context;
 
 import dev.tessera.retrieval.embed.Embedder;
 import dev.tessera.retrieval.embed.Embedder.Role;
+import dev.tessera.retrieval.index.ChunkHit;
+import dev.tessera.retrieval.index.SpanVectors;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,6 +26,7 @@ public final class EmbeddingCache {
     private final Map<String, float[]> lru;
     private long hits;
     private long misses;
+    private long offered;
 
     public EmbeddingCache(Embedder embedder, int capacity) {
         this.embedder = embedder;
@@ -64,6 +67,39 @@ public final class EmbeddingCache {
             }
         }
         return List.of(out);
+    }
+
+    /**
+     * Takes vectors computed at ingest for spans of stored chunks ({@link ContextPrecompute}), so that
+     * assembling from these candidates embeds nothing it was given. Each span's text is keyed as a
+     * document text, as if it had been embedded here; spans the assembler does not ask for cost a
+     * little memory only. The caller makes sure the vectors are of this cache's model.
+     */
+    public void offer(List<ChunkHit> hits, Map<String, SpanVectors> byChunk) {
+        List<String> keys = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        for (ChunkHit hit : hits) {
+            SpanVectors units = byChunk.get(hit.chunkId());
+            if (units == null || units.dimension() != embedder.dimension()) continue;
+            for (SpanVectors.Span s : units.spans()) {
+                if (s.end() > hit.text().length() || s.start() < 0 || s.start() >= s.end()) continue;
+                keys.add(key(Role.DOCUMENT, hit.text().substring(s.start(), s.end())));
+                vectors.add(s.vector());
+            }
+        }
+        synchronized (lru) {
+            for (int i = 0; i < keys.size(); i++) {
+                lru.putIfAbsent(keys.get(i), vectors.get(i));
+            }
+            offered += keys.size();
+        }
+    }
+
+    /** Span vectors taken by {@link #offer}. */
+    public long offered() {
+        synchronized (lru) {
+            return offered;
+        }
     }
 
     public float[] embed(String text, Role role) {

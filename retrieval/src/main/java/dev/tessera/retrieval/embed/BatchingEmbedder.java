@@ -98,6 +98,28 @@ public final class BatchingEmbedder extends ForwardingEmbedder {
         return out;
     }
 
+    /**
+     * Late-chunked texts (ingest with span vectors) are admitted against the same queue limits, so an
+     * overload is refused as for {@link #embed}, but run as one call of their own: their spans
+     * belong to their own forward pass and cannot share a window with other texts.
+     */
+    @Override
+    public List<Spanned> embedWithSpans(List<String> texts, List<List<int[]>> spans, Role role) {
+        long total = 0;
+        for (String text : texts) {
+            total += Math.min(delegate.maxTokens(), delegate.tokenizer().count(text));
+        }
+        admit(texts.size(), total);
+        try {
+            return delegate.embedWithSpans(texts, spans, role);
+        } finally {
+            synchronized (admission) {
+                queuedTexts -= texts.size();
+                queuedTokens -= total;
+            }
+        }
+    }
+
     private void admit(int texts, long tokens) {
         synchronized (admission) {
             boolean fits = queuedTexts + texts <= maxQueuedTexts && queuedTokens + tokens <= maxQueuedTokens;

@@ -199,6 +199,87 @@ public final class DjlEmbedder implements Embedder {
     }
 
     /**
+     * Late chunking: each span's vector is the mean of the output states of the tokens whose
+     * characters overlap it, from the whole text's forward pass, L2-normalised when the model's
+     * vectors are; the text's own vector is pooled as {@link #embed} pools it. A span no read token
+     * overlaps (past the model's maximum length) gets null.
+     */
+    @Override
+    public List<Spanned> embedWithSpans(List<String> texts, List<List<int[]>> spans, Role role) {
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        String prefix = role == Role.QUERY ? spec.queryPrefix() : spec.documentPrefix();
+        Encoding[] encodings = inputTokenizer.batchEncode(
+                prefix.isEmpty() ? texts : texts.stream().map(t -> prefix + t).toList());
+        Integer[] order = new Integer[encodings.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
+        Spanned[] results = new Spanned[encodings.length];
+        for (int from = 0; from < order.length; from += maxBatchSize) {
+            int to = Math.min(order.length, from + maxBatchSize);
+            Encoding[] batch = new Encoding[to - from];
+            for (int i = from; i < to; i++) {
+                batch[i - from] = encodings[order[i]];
+            }
+            int first = from;
+            runBatch(batch, (flat, shape, mask) -> {
+                if (shape.dimension() == 2) { // the graph pools itself: no token states to pool spans from
+                    float[][] rows = toRows(flat, (int) shape.get(0), (int) shape.get(1));
+                    for (int i = 0; i < rows.length; i++) {
+                        if (spec.normalize()) {
+                            VectorMath.normalizeInPlace(rows[i]);
+                        }
+                        results[order[first + i]] = new Spanned(rows[i], new float[spans.get(order[first + i]).size()][]);
+                    }
+                    return rows;
+                }
+                int b = (int) shape.get(0), seq = (int) shape.get(1), d = (int) shape.get(2);
+                float[][] pooled = spec.pooling().pool(flat, b, seq, d, mask);
+                for (int i = 0; i < b; i++) {
+                    int text = order[first + i];
+                    if (spec.normalize()) {
+                        VectorMath.normalizeInPlace(pooled[i]);
+                    }
+                    List<int[]> asked = spans.get(text);
+                    float[][] out = new float[asked.size()][];
+                    CharSpan[] tokens = batch[i].getCharTokenSpans();
+                    for (int j = 0; j < asked.size(); j++) {
+                        int s = asked.get(j)[0] + prefix.length(), e = asked.get(j)[1] + prefix.length();
+                        float[] sum = new float[d];
+                        int n = 0;
+                        for (int t = 0; t < tokens.length && t < seq; t++) {
+                            CharSpan c = tokens[t];
+                            if (c == null || c.getEnd() <= s || c.getStart() >= e || c.getEnd() == c.getStart()) {
+                                continue;
+                            }
+                            int off = (i * seq + t) * d;
+                            for (int k = 0; k < d; k++) {
+                                sum[k] += flat[off + k];
+                            }
+                            n++;
+                        }
+                        if (n > 0) {
+                            for (int k = 0; k < d; k++) {
+                                sum[k] /= n;
+                            }
+                            if (spec.normalize()) {
+                                VectorMath.normalizeInPlace(sum);
+                            }
+                            out[j] = sum;
+                        }
+                    }
+                    results[text] = new Spanned(pooled[i], out);
+                }
+                return pooled;
+            });
+        }
+        return Arrays.asList(results);
+    }
+
+    /**
      * Per-token output states ({@code last_hidden_state}) of each text as it is, without the
      * query/document prefix: the first {@code length} positions (special tokens included) as a
      * row-major {@code [length × dimension]} array, zero rows past the text's last token. The

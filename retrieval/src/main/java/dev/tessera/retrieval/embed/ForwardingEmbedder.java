@@ -34,6 +34,11 @@ public abstract class ForwardingEmbedder implements Embedder {
     }
 
     @Override
+    public List<Spanned> embedWithSpans(List<String> texts, List<List<int[]>> spans, Role role) {
+        return delegate.embedWithSpans(texts, spans, role);
+    }
+
+    @Override
     public String name() {
         return delegate.name();
     }

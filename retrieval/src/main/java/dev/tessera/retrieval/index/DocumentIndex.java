@@ -88,6 +88,14 @@ public interface DocumentIndex extends AutoCloseable {
     /** The stored vectors of chunks, by chunk id (as stored: unit length in a cosine index); absent ids are left out. */
     Map<String, float[]> vectors(List<String> chunkIds);
 
+    /**
+     * The span vectors stored with these chunks at ingest ({@link SpanVectors}), by chunk id; chunks
+     * stored without them are left out. An index that stores none answers an empty map.
+     */
+    default Map<String, SpanVectors> spanVectors(List<String> chunkIds) {
+        return Map.of();
+    }
+
     /** The type of each metadata key, fixed by its first use. */
     MetadataMapping metadataMapping();
 

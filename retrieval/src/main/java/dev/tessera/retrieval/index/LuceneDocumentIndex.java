@@ -123,6 +123,11 @@ public final class LuceneDocumentIndex implements DocumentIndex {
     static final String DOC_KEY = "doc_key";
     static final String VECTOR = "vector";
     static final String VECTOR_RAW = "vector_raw";
+    static final String SPANS = "spans";
+    /** What a search hit reads: not the raw vector nor the span vectors, which only some callers need. */
+    private static final Set<String> HIT_FIELDS = Set.of(DOC_ID, CHUNK_ID, ORDINAL, START, END, TITLE, TEXT, METADATA);
+    private static final Set<String> HIT_FIELDS_AND_TOKENS = Set.of(DOC_ID, CHUNK_ID, ORDINAL, START, END, TITLE, TEXT,
+            METADATA, TOKENS);
     /** hnswlib engine: chunk ids as doc values too, so a filtered search reads the allowed ids without stored fields. */
     static final String CHUNK_KEY = "chunk_key";
     /**
@@ -397,6 +402,10 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             if (!metadataJson.equals("{}")) {
                 d.add(new StoredField(METADATA, metadataJson));
             }
+            SpanVectors spans = indexed.spansOf(i);
+            if (spans != null) {
+                d.add(new StoredField(SPANS, spans.encode()));
+            }
             float[] vector = similarity.prepare(indexed.vectors().get(i));
             if (engine == VectorEngine.LUCENE) {
                 d.add(new KnnFloatVectorField(VECTOR, vector, luceneFunction()));
@@ -440,7 +449,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             TopDocs chunkDocs = searcher.search(chunkQuery, Integer.MAX_VALUE);
             List<Chunk> chunks = new ArrayList<>();
             for (ScoreDoc sd : chunkDocs.scoreDocs) {
-                org.apache.lucene.document.Document d = fields.document(sd.doc);
+                org.apache.lucene.document.Document d = fields.document(sd.doc, HIT_FIELDS_AND_TOKENS);
                 chunks.add(new Chunk(d.getField(ORDINAL).numericValue().intValue(), d.get(TEXT),
                         d.getField(START).numericValue().intValue(), d.getField(END).numericValue().intValue(),
                         d.getField(TOKENS).numericValue().intValue()));
@@ -742,7 +751,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         StoredFields fields = searcher.storedFields();
         List<ChunkHit> hits = new ArrayList<>(docs.length);
         for (ScoreDoc sd : docs) {
-            org.apache.lucene.document.Document d = fields.document(sd.doc);
+            org.apache.lucene.document.Document d = fields.document(sd.doc, HIT_FIELDS);
             float score = scoreMap == null ? sd.score : scoreMap.apply(sd.score);
             String meta = d.get(METADATA);
             Map<String, Object> metadata = meta == null ? Map.of() : Metadata.fromJson(meta);
@@ -849,6 +858,26 @@ public final class LuceneDocumentIndex implements DocumentIndex {
                 float[] v = luceneVector(searcher, sd.doc);
                 if (v != null) {
                     out.put(id, v);
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Map<String, SpanVectors> spanVectors(List<String> chunkIds) {
+        Map<String, SpanVectors> out = new LinkedHashMap<>();
+        if (chunkIds.isEmpty()) {
+            return out;
+        }
+        List<BytesRef> terms = chunkIds.stream().map(BytesRef::new).toList();
+        return withSearcher(searcher -> {
+            TopDocs docs = searcher.search(new TermInSetQuery(CHUNK_ID, terms), chunkIds.size());
+            for (ScoreDoc sd : docs.scoreDocs) {
+                org.apache.lucene.document.Document d = searcher.storedFields().document(sd.doc, Set.of(CHUNK_ID, SPANS));
+                BytesRef bytes = d.getBinaryValue(SPANS);
+                if (bytes != null) {
+                    out.put(d.get(CHUNK_ID), SpanVectors.decode(BytesRef.deepCopyOf(bytes).bytes));
                 }
             }
             return out;

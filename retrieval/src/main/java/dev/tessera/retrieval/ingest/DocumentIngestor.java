@@ -2,12 +2,14 @@ package dev.tessera.retrieval.ingest;
 
 import dev.tessera.retrieval.chunk.Chunk;
 import dev.tessera.retrieval.chunk.Chunker;
+import dev.tessera.retrieval.context.ContextPrecompute;
 import dev.tessera.retrieval.document.Document;
 import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.document.Metadata;
 import dev.tessera.retrieval.embed.Embedder;
 import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.IndexedDocument;
+import dev.tessera.retrieval.index.SpanVectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -30,12 +32,19 @@ public final class DocumentIngestor {
     private final DocumentIndex index;
 
     private final int clientDimension;
+    private final ContextPrecompute precompute;
 
     public DocumentIngestor(Chunker chunker, Embedder embedder, DocumentIndex index) {
+        this(chunker, embedder, index, null);
+    }
+
+    /** @param precompute what context assembly needs per chunk, computed here and stored with it; null: nothing */
+    public DocumentIngestor(Chunker chunker, Embedder embedder, DocumentIndex index, ContextPrecompute precompute) {
         this.chunker = chunker;
         this.embedder = embedder;
         this.index = index;
         this.clientDimension = 0;
+        this.precompute = precompute;
     }
 
     private DocumentIngestor(DocumentIndex index, int dimension) {
@@ -43,6 +52,7 @@ public final class DocumentIngestor {
         this.embedder = null;
         this.index = index;
         this.clientDimension = dimension;
+        this.precompute = null;
     }
 
     /**
@@ -123,6 +133,7 @@ public final class DocumentIngestor {
         }
         List<List<Chunk>> chunks = new ArrayList<>(docs.size());
         List<String> passages = new ArrayList<>();
+        List<String> chunkTexts = new ArrayList<>();
         for (Document doc : docs) {
             List<Chunk> c = chunker.chunk(doc.text());
             if (c.isEmpty()) {
@@ -131,14 +142,24 @@ public final class DocumentIngestor {
             chunks.add(c);
             for (Chunk chunk : c) {
                 passages.add(doc.titled(chunk.text()));
+                chunkTexts.add(chunk.text());
             }
         }
-        List<float[]> vectors = embedder.embed(passages, Embedder.Role.DOCUMENT);
+        List<float[]> vectors;
+        List<SpanVectors> spans = null;
+        if (precompute == null) {
+            vectors = embedder.embed(passages, Embedder.Role.DOCUMENT);
+        } else {
+            ContextPrecompute.Result r = precompute.embed(embedder, passages, chunkTexts);
+            vectors = r.vectors();
+            spans = r.spans();
+        }
         List<IndexedDocument> indexed = new ArrayList<>(docs.size());
         int v = 0;
         for (int i = 0; i < docs.size(); i++) {
             int n = chunks.get(i).size();
-            indexed.add(new IndexedDocument(docs.get(i), chunks.get(i), vectors.subList(v, v + n)));
+            indexed.add(new IndexedDocument(docs.get(i), chunks.get(i), vectors.subList(v, v + n),
+                    spans == null ? null : spans.subList(v, v + n)));
             v += n;
         }
         return indexed;

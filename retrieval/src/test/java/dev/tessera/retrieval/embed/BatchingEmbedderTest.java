@@ -67,6 +67,28 @@ class BatchingEmbedderTest {
     }
 
     @Test
+    void spanEmbeddingIsAdmittedAgainstTheSameQueueAndReleasesItsShare() throws Exception {
+        Gated gated = new Gated();
+        try (BatchingEmbedder b = new BatchingEmbedder(gated, 32, 8192, 0, 4, Long.MAX_VALUE)) {
+            CompletableFuture<List<float[]>> first = CompletableFuture.supplyAsync(
+                    () -> b.embed(List.of("a", "b", "c"), Embedder.Role.DOCUMENT));
+            assertThat(gated.entered.await(10, TimeUnit.SECONDS)).isTrue();
+            awaitQueued(b, 3);
+            assertThatThrownBy(() -> b.embedWithSpans(List.of("d e", "f"), List.of(List.of(new int[] {0, 1}), List.of()),
+                    Embedder.Role.DOCUMENT)).isInstanceOf(EmbeddingQueueFullException.class);
+            gated.release.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            awaitQueued(b, 0);
+            List<Embedder.Spanned> spanned = b.embedWithSpans(List.of("d e", "f"),
+                    List.of(List.of(new int[] {2, 3}), List.of()), Embedder.Role.DOCUMENT);
+            // HashedWordsEmbedder cannot see token states: each span is embedded as a text of its own.
+            assertThat(spanned.getFirst().spans()[0]).isEqualTo(gated.embed("e", Embedder.Role.DOCUMENT));
+            assertThat(b.queuedTexts()).isZero();
+            assertThat(b.queuedTokens()).isZero();
+        }
+    }
+
+    @Test
     void anEmptyQueueAdmitsOneCallLargerThanItsLimit() {
         Gated gated = new Gated();
         gated.release.countDown();

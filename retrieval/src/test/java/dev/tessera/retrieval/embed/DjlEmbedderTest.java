@@ -80,6 +80,43 @@ class DjlEmbedderTest {
     }
 
     @Test
+    void lateChunkedSpansAreTheMeanOfTheirTokensStatesFromTheWholeTextsPass() {
+        // bge-small: [CLS] the wing stalled . the pilot recovered . [SEP] -> word pieces 1..8
+        String text = "The wing stalled. The pilot recovered.";
+        int[] second = {18, text.length()};
+        List<Embedder.Spanned> out = bge.embedWithSpans(List.of(text, "short"),
+                List.of(List.of(new int[] {0, 17}, second), List.of()), Role.DOCUMENT);
+        // The text's own vector is the one embed() gives.
+        assertThat(VectorMath.cosine(out.getFirst().vector(), bge.embed(text, Role.DOCUMENT))).isCloseTo(1.0, within(1e-4));
+        // The second sentence's vector is the mean of the states of its word pieces in the whole pass.
+        int[][] pieces = bge.tokenizer().tokenSpans(text);
+        float[] states = bge.tokenStates(List.of(text), pieces.length + 2).getFirst();
+        float[] mean = new float[384];
+        int n = 0;
+        for (int t = 0; t < pieces.length; t++) {
+            if (pieces[t][1] <= second[0]) continue;
+            n++;
+            for (int d = 0; d < 384; d++) mean[d] += states[(t + 1) * 384 + d]; // +1: [CLS] comes first
+        }
+        assertThat(n).isGreaterThanOrEqualTo(4);
+        assertThat(VectorMath.cosine(out.getFirst().spans()[1], mean)).isCloseTo(1.0, within(1e-4));
+        // In context, not alone: the same sentence embedded by itself is another vector.
+        assertThat(VectorMath.cosine(out.getFirst().spans()[1], bge.embed("The pilot recovered.", Role.DOCUMENT)))
+                .isLessThan(0.99);
+        assertThat(out.get(1).spans()).isEmpty();
+    }
+
+    @Test
+    void aSpanPastTheModelsMaximumLengthHasNoLateVector() {
+        String longText = "word ".repeat(600) + "tail sentence.";
+        Embedder.Spanned s = bge.embedWithSpans(List.of(longText),
+                List.of(List.of(new int[] {0, 4}, new int[] {longText.length() - 14, longText.length()})), Role.DOCUMENT)
+                .getFirst();
+        assertThat(s.spans()[0]).hasSize(384);
+        assertThat(s.spans()[1]).isNull();
+    }
+
+    @Test
     void captionEncodersAreFoundThroughTheServiceLoaderByNameOrAlias() {
         var resolver = dev.tessera.tokenizers.image.CaptionEncoder.Resolver.serviceLoader();
         var encoder = resolver.resolve("BAAI/bge-small-en-v1.5").orElseThrow();

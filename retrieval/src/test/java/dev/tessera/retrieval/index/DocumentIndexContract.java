@@ -102,6 +102,36 @@ public abstract class DocumentIndexContract {
     }
 
     @Test
+    void spanVectorsStoredAtIngestComeBackByChunkIdAndStayOutOfSearchHits() {
+        var precompute = new dev.tessera.retrieval.context.ContextPrecompute(
+                dev.tessera.retrieval.context.ContextTokenizer.openAi("o200k_base"), 16,
+                dev.tessera.retrieval.context.ContextPrecompute.Source.ALONE);
+        new DocumentIngestor(new TokenChunker(EMBEDDER.tokenizer(), 12, 2), EMBEDDER, index, precompute)
+                .ingestAll(CORPUS.subList(0, 4));
+        ingestor.ingestAll(CORPUS.subList(4, 5)); // written without span vectors
+        List<ChunkHit> hits = searcher.search(new SearchRequest("boundary layer flat plate", 20, SearchMode.HYBRID,
+                Filter.ALL, null, false)).hits();
+        List<String> ids = new java.util.ArrayList<>(hits.stream().map(ChunkHit::chunkId).toList());
+        ids.add("flutter#0");
+        Map<String, SpanVectors> spans = index.spanVectors(ids);
+        assertThat(spans).doesNotContainKey("flutter#0").containsKey("bl#0");
+        for (ChunkHit hit : hits) {
+            SpanVectors s = spans.get(hit.chunkId());
+            if (s == null) continue;
+            assertThat(s.dimension()).isEqualTo(DIM);
+            assertThat(s.spans()).isNotEmpty();
+            for (SpanVectors.Span span : s.spans()) {
+                assertThat(span.end()).isLessThanOrEqualTo(hit.text().length());
+                float[] alone = EMBEDDER.embed(hit.text().substring(span.start(), span.end()),
+                        dev.tessera.retrieval.embed.Embedder.Role.DOCUMENT);
+                assertThat(dev.tessera.retrieval.embed.VectorMath.cosine(span.vector(), alone)).isGreaterThan(0.999);
+            }
+        }
+        assertThat(index.spanVectors(List.of())).isEmpty();
+        assertThat(index.spanVectors(List.of("nothing#0"))).isEmpty();
+    }
+
+    @Test
     void hitsCarryTheChunkTextOffsetsAndCosineScores() {
         ingestor.ingestAll(CORPUS);
         ChunkHit top = index.searchVector(EMBEDDER.embed("swept wings sweep angle", dev.tessera.retrieval.embed.Embedder.Role.QUERY),

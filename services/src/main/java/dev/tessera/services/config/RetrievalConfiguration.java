@@ -3,6 +3,11 @@ package dev.tessera.services.config;
 import dev.tessera.retrieval.collection.CollectionRegistry;
 import dev.tessera.retrieval.collection.CollectionSettings;
 import dev.tessera.retrieval.context.ContextAssemblers;
+import dev.tessera.retrieval.context.ContextPrecompute;
+import dev.tessera.retrieval.context.ContextRequest;
+import dev.tessera.retrieval.context.ContextTokenizer;
+import dev.tessera.retrieval.context.EmbeddingCache;
+import dev.tessera.services.rag.ContextTokenizers;
 import dev.tessera.retrieval.document.DocumentParser;
 import dev.tessera.retrieval.embed.Embedder;
 import dev.tessera.retrieval.index.DocumentIndex;
@@ -52,7 +57,8 @@ public class RetrievalConfiguration {
         };
         TesseraProperties.Search search = properties.search();
         return new CollectionRegistry(properties.dataDir(), opener, models::get,
-                new CollectionRegistry.Chunking(properties.chunking().tokens(), properties.chunking().overlap()),
+                new CollectionRegistry.Chunking(properties.chunking().tokens(), properties.chunking().overlap(),
+                        contextPrecompute(properties.rag().spans())),
                 new CollectionRegistry.Searching(search.fusionOf(),
                         search.candidates()),
                 new CollectionSettings(CollectionSettings.DEFAULT, embedder.name(), embedder.dimension(),
@@ -93,9 +99,36 @@ public class RetrievalConfiguration {
         return collections.get(CollectionSettings.DEFAULT).searcher();
     }
 
+    /** {@code tessera.rag.spans}: span vectors for the default context tokenizer and chunk size, or none. */
+    static ContextPrecompute contextPrecompute(String spans) {
+        String s = spans == null ? "none" : spans.trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("none")) {
+            return null;
+        }
+        try {
+            return new ContextPrecompute(ContextTokenizer.openAi(ContextTokenizers.DEFAULT),
+                    ContextRequest.DEFAULT_CHUNK_TOKENS, ContextPrecompute.Source.parse(s));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("tessera.rag.spans: " + e.getMessage() + " (or none)", e);
+        }
+    }
+
+    /**
+     * The strategies, sharing one embedding cache; its counters say where the vectors of context
+     * units came from: stored at ingest, found in the cache, or embedded on the request.
+     */
     @Bean
-    ContextAssemblers contextAssemblers(EmbeddingModels models) {
-        return new ContextAssemblers(models.searchModel());
+    ContextAssemblers contextAssemblers(EmbeddingModels models, io.micrometer.core.instrument.MeterRegistry meters) {
+        ContextAssemblers assemblers = new ContextAssemblers(models.searchModel());
+        EmbeddingCache cache = assemblers.embeddings();
+        io.micrometer.core.instrument.FunctionCounter.builder("tessera.rag.unit.vectors", cache, EmbeddingCache::offered)
+                .tag("source", "stored").description("span vectors read from the index for context assembly")
+                .register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("tessera.rag.unit.vectors", cache, EmbeddingCache::hits)
+                .tag("source", "cache").description("context-unit vectors found in the cache").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("tessera.rag.unit.vectors", cache, EmbeddingCache::misses)
+                .tag("source", "embedded").description("texts embedded on the request for context assembly, the query among them").register(meters);
+        return assemblers;
     }
 
     @Bean

@@ -276,8 +276,15 @@ public record TesseraProperties(
             @DefaultValue("1GB") DataSize maxBulkSize,
             @DefaultValue("2048") int maxEmbedInputs) {}
 
-    /** {@code POST /v1/rag/context}. Tokenizers and projections are found under {@code <data-dir>/models/}. */
-    public record Rag(@DefaultValue Abstractive abstractive) {}
+    /**
+     * {@code POST /v1/rag/context}. Tokenizers and projections are found under {@code <data-dir>/models/}.
+     *
+     * @param spans what ingest precomputes for crag and refrag per chunk (sentence and 16-token chunk
+     *              vectors of the default context tokenizer): {@code late} (pooled from the chunk's own
+     *              forward pass, no extra model work), {@code alone} (each embedded on its own, as a
+     *              request would: about 3× the ingest work) or {@code none} (embedded on request)
+     */
+    public record Rag(@DefaultValue Abstractive abstractive, @DefaultValue("late") String spans) {}
 
     /**
      * Abstractive CRAG: cluster extracts rewritten by an OpenAI-compatible chat endpoint. Off by

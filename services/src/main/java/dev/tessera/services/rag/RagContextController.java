@@ -86,7 +86,8 @@ public class RagContextController {
     @ApiResponse(responseCode = "200", description = "The context, within budget_tokens - reserve_tokens")
     @ApiResponse(responseCode = "502", description = "abstractive: the chat endpoint failed or timed out")
     public Response context(@PathVariable(required = false) String collection, @RequestBody Request body) {
-        HybridSearcher searcher = collections.forRoute(collection).searcher();
+        dev.tessera.retrieval.collection.Collection target = collections.forRoute(collection);
+        HybridSearcher searcher = target.searcher();
         long started = System.nanoTime();
         if (body.budgetTokens() == null) {
             throw new InvalidRequestException("budget_tokens", "budget_tokens is required");
@@ -106,6 +107,9 @@ public class RagContextController {
         int k = body.k() == null ? DEFAULT_K : body.k();
         List<ChunkHit> candidates = searcher.search(new SearchRequest(body.query(), k, SearchMode.HYBRID,
                 Filter.parse(body.filter()), null, false)).hits();
+        if (!assembler.strategy().equals("topk")) {
+            assemblers.offerStored(target.index(), target.embedder() == null ? null : target.embedder().name(), candidates);
+        }
         AssembledContext assembled = assembler.assemble(request, candidates);
         ChunkProjection applied = request.returnEmbeddings() ? projection : null;
         if (applied != null) {

@@ -5,12 +5,11 @@ import dev.tessera.retrieval.context.ContextAssembler;
 import dev.tessera.retrieval.context.ContextRequest;
 import dev.tessera.retrieval.context.ContextSegment;
 import dev.tessera.retrieval.context.EmbeddingCache;
-import dev.tessera.retrieval.context.Sentences;
+import dev.tessera.retrieval.context.ContextUnits;
 import dev.tessera.retrieval.context.QueryTerms;
 import dev.tessera.retrieval.embed.Embedder.Role;
 import dev.tessera.retrieval.embed.VectorMath;
 import dev.tessera.retrieval.index.ChunkHit;
-import dev.tessera.tokenizers.text.TextTokenCounter.TokenPiece;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -42,7 +41,11 @@ import java.util.Set;
  *       whole passage). A 150-question SQuAD sweep (docs/benchmarks.md) moved the centroid weight
  *       from 0.2 to 0.1 and added the lexical term: the centroid pulls towards the cluster's typical
  *       sentence, which is rarely the one that answers.
- *   <li>Cluster share = available · w_c / Σw, with w_c = max(relevance_c, 0) + 0.001. Pass one takes each
+ *   <li>Lead (when k ≥ 2): the {@value #LEAD_CANDIDATES} best-ranked candidates left after
+ *       de-duplication put in their sentences first, best-scored first and taking turns, up to
+ *       {@value #LEAD_SHARE} of the available budget: a question whose answer needs two passages
+ *       needs both, however similar, and clusters alone would spread the budget past them.
+ *   <li>Cluster share = (available − lead) · w_c / Σw, with w_c = max(relevance_c, 0) + 0.001. Pass one takes each
  *       cluster's sentences best-first while the cluster's own text stays within its share and the
  *       whole context fits; pass two spends what is left on the remaining sentences, clusters in
  *       relevance order, best-first.
@@ -61,8 +64,15 @@ public final class CragAssembler implements ContextAssembler {
     public static final double QUERY_WEIGHT = 0.6;
     public static final double CENTROID_WEIGHT = 0.1;
     public static final double RANK_WEIGHT = 0.2;
-    public static final double LEXICAL_WEIGHT = 0.3;
+    /**
+     * 0.5 since span vectors come from the chunk's own forward pass (late chunking, the default):
+     * their cosines with the question spread less than those of texts embedded alone, and the query
+     * terms make up for it (SQuAD, 600 questions, docs/benchmarks.md).
+     */
+    public static final double LEXICAL_WEIGHT = 0.5;
     public static final int MAX_SENTENCE_TOKENS = 64;
+    public static final int LEAD_CANDIDATES = 2;
+    public static final double LEAD_SHARE = 0.35;
 
     /**
      * Sentence-scoring weights; {@link #DEFAULT} is the documented rule, other values exist so that
@@ -72,9 +82,11 @@ public final class CragAssembler implements ContextAssembler {
      * @param centroid weight of cos(cluster centroid, sentence)
      * @param rank weight of the retrieval-rank prior 1/(1 + rank)
      * @param lexical weight of the query-term overlap of the sentence (IDF-weighted over the candidates)
+     * @param lead share of the budget the best-ranked candidates' sentences may take first (0: none)
      */
-    public record Settings(double query, double centroid, double rank, double lexical) {
-        public static final Settings DEFAULT = new Settings(QUERY_WEIGHT, CENTROID_WEIGHT, RANK_WEIGHT, LEXICAL_WEIGHT);
+    public record Settings(double query, double centroid, double rank, double lexical, double lead) {
+        public static final Settings DEFAULT =
+                new Settings(QUERY_WEIGHT, CENTROID_WEIGHT, RANK_WEIGHT, LEXICAL_WEIGHT, LEAD_SHARE);
     }
 
     private final EmbeddingCache embeddings;
@@ -158,10 +170,15 @@ public final class CragAssembler implements ContextAssembler {
         double weightSum = clusters.stream().mapToDouble(CragAssembler::weight).sum();
         List<Sentence> chosen = new ArrayList<>();
         Set<Sentence> taken = new HashSet<>();
+        // With one cluster nothing is spread: the best sentences win anyway, and a lead would only
+        // displace them (SQuAD, 600 questions at 128 tokens: 0.910 with a lead, 0.927 without).
+        int lead = k < 2 ? 0 : lead(request, sentences, kept, clusters, chosen, taken, settings.lead());
+        double spread = Math.max(0, request.availableTokens() - lead);
         for (Cluster cluster : clusters) {
-            double share = request.availableTokens() * weight(cluster) / weightSum;
+            double share = spread * weight(cluster) / weightSum;
             List<Sentence> mine = new ArrayList<>();
             for (Sentence s : byScore(sentences, cluster.id())) {
+                if (taken.contains(s)) continue;
                 List<Sentence> ownTrial = new ArrayList<>(mine);
                 ownTrial.add(s);
                 if (request.tokenizer().count(renderCluster(ownTrial)) > share) continue;
@@ -204,11 +221,9 @@ public final class CragAssembler implements ContextAssembler {
         List<String> texts = new ArrayList<>();
         for (int rank : kept) {
             String text = candidates.get(rank).text();
-            for (int[] span : Sentences.spans(text)) {
-                for (int[] unit : splitLongSentence(request, text, span)) {
-                    where.add(new int[] {rank, unit[0], unit[1]});
-                    texts.add(text.substring(unit[0], unit[1]));
-                }
+            for (int[] unit : ContextUnits.sentenceUnits(text, request.tokenizer(), MAX_SENTENCE_TOKENS)) {
+                where.add(new int[] {rank, unit[0], unit[1]});
+                texts.add(text.substring(unit[0], unit[1]));
             }
         }
         List<float[]> vectors = embeddings.embed(texts, Role.DOCUMENT);
@@ -245,20 +260,42 @@ public final class CragAssembler implements ContextAssembler {
         return List.copyOf(best.values());
     }
 
-    /** A run-on "sentence" (no breaks the JDK recognises) is cut into token pieces so it cannot starve a cluster. */
-    private static List<int[]> splitLongSentence(ContextRequest request, String text, int[] span) {
-        String sentence = text.substring(span[0], span[1]);
-        if (request.tokenizer().count(sentence) <= MAX_SENTENCE_TOKENS) {
-            return List.of(span);
+    /**
+     * The lead: before the budget is spread over clusters, the {@value #LEAD_CANDIDATES} best-ranked
+     * candidates' sentences go in, best-scored first and taking turns, up to a share of the budget
+     * ({@value #LEAD_SHARE} by default): the retriever's own best passages are where an answer most often is, and a question
+     * whose answer needs two passages needs both, however similar they are. Only when the budget
+     * affords two clusters or more. Returns the tokens used.
+     */
+    private static int lead(ContextRequest request, List<Sentence> sentences, List<Integer> kept, List<Cluster> clusters,
+            List<Sentence> chosen, Set<Sentence> taken, double share) {
+        double limit = request.availableTokens() * share;
+        List<java.util.Iterator<Sentence>> turns = new ArrayList<>();
+        for (int rank : kept.subList(0, Math.min(LEAD_CANDIDATES, kept.size()))) {
+            turns.add(sentences.stream().filter(s -> s.rank() == rank)
+                    .sorted(Comparator.comparingDouble(Sentence::score).reversed().thenComparingInt(Sentence::start))
+                    .iterator());
         }
-        List<int[]> out = new ArrayList<>();
-        for (TokenPiece piece : request.tokenizer().split(sentence, MAX_SENTENCE_TOKENS)) {
-            int s = span[0] + piece.start(), e = span[0] + piece.end();
-            while (s < e && Character.isWhitespace(text.charAt(s))) s++;
-            while (e > s && Character.isWhitespace(text.charAt(e - 1))) e--;
-            if (e > s) out.add(new int[] {s, e});
+        int used = 0;
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (java.util.Iterator<Sentence> turn : turns) {
+                while (turn.hasNext()) {
+                    Sentence s = turn.next();
+                    if (used + s.tokens() > limit) continue; // a shorter one may still fit
+                    List<Sentence> trial = new ArrayList<>(chosen);
+                    trial.add(s);
+                    if (!request.fits(render(trial, clusters))) continue;
+                    chosen.add(s);
+                    taken.add(s);
+                    used += s.tokens();
+                    progress = true;
+                    break;
+                }
+            }
         }
-        return out;
+        return used;
     }
 
     private static double weight(Cluster cluster) {

@@ -5,6 +5,7 @@ import dev.tessera.retrieval.context.ContextAssembler;
 import dev.tessera.retrieval.context.ContextRequest;
 import dev.tessera.retrieval.context.ContextSegment;
 import dev.tessera.retrieval.context.QueryTerms;
+import dev.tessera.retrieval.context.ContextUnits;
 import dev.tessera.retrieval.context.EmbeddingCache;
 import dev.tessera.retrieval.context.Sentences;
 import dev.tessera.retrieval.embed.Embedder.Role;
@@ -55,7 +56,12 @@ import java.util.Set;
 public final class RefragAssembler implements ContextAssembler {
 
     public static final double COSINE_WEIGHT = 0.5;
-    public static final double LEXICAL_WEIGHT = 0.3;
+    /**
+     * 0.5 since span vectors come from the chunk's own forward pass (late chunking, the default):
+     * their cosines with the question spread less than those of texts embedded alone, and the query
+     * terms make up for it (SQuAD, 600 questions, docs/benchmarks.md).
+     */
+    public static final double LEXICAL_WEIGHT = 0.5;
     public static final double RANK_WEIGHT = 0.2;
     public static final double SENTENCE_WEIGHT = 0.5;
     public static final int SENTENCE_WIDENING_FACTOR = 3;
@@ -137,16 +143,12 @@ public final class RefragAssembler implements ContextAssembler {
         List<String> texts = new ArrayList<>();
         for (int rank = 0; rank < candidates.size(); rank++) {
             String text = candidates.get(rank).text();
-            List<TokenPiece> split = request.tokenizer().split(text, request.chunkTokens());
+            List<ContextUnits.Piece> split = ContextUnits.pieces(text, request.tokenizer(), request.chunkTokens());
             for (int i = 0; i < split.size(); i++) {
-                TokenPiece p = split.get(i);
-                int s = p.start(), e = p.end();
-                while (s < e && Character.isWhitespace(text.charAt(s))) s++;
-                while (e > s && Character.isWhitespace(text.charAt(e - 1))) e--;
-                if (e == s) continue; // whitespace-only pieces carry nothing to expand
-                where.add(new int[] {rank, i, s, e});
-                pieces.add(p);
-                texts.add(text.substring(s, e));
+                ContextUnits.Piece p = split.get(i);
+                where.add(new int[] {rank, i, p.start(), p.end()});
+                pieces.add(p.tokens());
+                texts.add(text.substring(p.start(), p.end()));
             }
         }
         List<float[]> vectors = embeddings.embed(texts, Role.DOCUMENT);

@@ -19,6 +19,7 @@ import dev.tessera.retrieval.index.VectorQuantization;
 import dev.tessera.retrieval.index.IndexWriteException;
 import dev.tessera.retrieval.index.IndexedDocument;
 import dev.tessera.retrieval.filter.Filter;
+import dev.tessera.retrieval.index.SpanVectors;
 import dev.tessera.retrieval.index.StoredDocument;
 import java.io.IOException;
 import java.io.InputStream;
@@ -256,6 +257,10 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             upgradeFromFormat1();
         } else {
             readMetadataMapping(mappings.properties());
+        }
+        if (!mappings.properties().containsKey("spans")) {
+            // Indexes made before 0.2 have no field for span vectors, and the mapping is strict.
+            putMapping(Map.of("properties", Map.of("spans", Map.of("type", "binary"))));
         }
         // Green before the first write: an acknowledgement only promises as many copies as are in sync,
         // so writing while replicas still recover could lose acknowledged documents with their primary.
@@ -514,6 +519,10 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             source.put("metadata_json", metadataJson);
             source.putAll(filterFields);
             source.put("vector", similarity.prepare(indexed.vectors().get(i)));
+            SpanVectors spans = indexed.spansOf(i);
+            if (spans != null) {
+                source.put("spans", java.util.Base64.getEncoder().encodeToString(spans.encode()));
+            }
             String chunkId = chunkId(id, i);
             ops.add(BulkOperation.of(b -> b.index(x -> x.index(index).id(chunkId).routing(id).document(source))));
         }
@@ -1081,6 +1090,29 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
                     vector[i] = ((Number) v.get(i)).floatValue();
                 }
                 out.put(item.result().id(), vector);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Map<String, SpanVectors> spanVectors(List<String> chunkIds) {
+        Map<String, SpanVectors> out = new LinkedHashMap<>();
+        if (chunkIds.isEmpty()) {
+            return out;
+        }
+        var items = call(() -> client.mget(m -> {
+            m.index(index).sourceIncludes(List.of("chunk_id", "spans"));
+            for (String id : chunkIds) {
+                int hash = id.lastIndexOf('#');
+                m.docs(d -> d.id(id).routing(hash < 0 ? id : id.substring(0, hash)));
+            }
+            return m;
+        }, Map.class));
+        for (var item : items.docs()) {
+            if (item.isResult() && item.result().found() && item.result().source().get("spans") instanceof String b64) {
+                out.put(item.result().id(), SpanVectors.decode(java.util.Base64.getDecoder().decode(b64)));
             }
         }
         return out;

@@ -38,6 +38,44 @@ class CragAssemblerTest {
         assertThat(result.context().split("Jet engines compress air", -1)).hasSize(2);
     }
 
+    /**
+     * A two-hop question: the retriever ranks the two passages it needs first, while many others
+     * echo the question's words more closely and would win every cluster. The lead keeps both.
+     */
+    @Test
+    void theTwoBestRankedPassagesGetInBeforeTheBudgetIsSpreadOverClusters() {
+        java.util.Random random = new java.util.Random(11);
+        String[] echo = {"engine", "thrust", "record", "altitude", "aircraft", "flight"};
+        for (int round = 0; round < 10; round++) {
+            String first = "The X-15 was flown on its two highest missions by Joseph Walker, a NASA research pilot"
+                    + " who joined the programme early and went on to fly it twenty-five times over the Nevada desert.";
+            String second = "Joseph Walker was born in Washington, Pennsylvania, studied physics at Washington and"
+                    + " Jefferson College, and served as a weather reconnaissance pilot in the Second World War.";
+            List<String> texts = new ArrayList<>(List.of(first, second));
+            for (int i = 0; i < 12; i++) {
+                StringBuilder sb = new StringBuilder();
+                for (int w = 0; w < 30 + random.nextInt(10); w++) {
+                    sb.append(random.nextInt(3) == 0 ? echo[random.nextInt(echo.length)] : "w" + random.nextInt(5000)).append(' ');
+                }
+                texts.add(sb.toString().strip() + " record flight engine aircraft altitude.");
+            }
+            List<ChunkHit> hits = Hits.of(texts.toArray(String[]::new));
+            String query = "where was the pilot of the record altitude aircraft flight engine born";
+            for (int budget : new int[] {256, 512}) {
+                String context = crag.assemble(new ContextRequest(query, budget, 0, o200k), hits).context();
+                assertThat(context).as("round %d, budget %d", round, budget).contains(first).contains(second);
+                CragAssembler spread = new CragAssembler(new EmbeddingCache(new HashedWordsEmbedder(64), 1000),
+                        new CragAssembler.Settings(CragAssembler.QUERY_WEIGHT, CragAssembler.CENTROID_WEIGHT,
+                                CragAssembler.RANK_WEIGHT, CragAssembler.LEXICAL_WEIGHT, 0));
+                if (round == 0 && budget == 256) {
+                    // Without the lead the echoes take the budget: the case the lead exists for.
+                    String without = spread.assemble(new ContextRequest(query, budget, 0, o200k), hits).context();
+                    assertThat(without.contains(first) && without.contains(second)).as(without).isFalse();
+                }
+            }
+        }
+    }
+
     /** Two documents that share a sentence, different enough not to be near-duplicates as wholes. */
     @Test
     void aSentenceTwoDocumentsShareAppearsOnce() {
