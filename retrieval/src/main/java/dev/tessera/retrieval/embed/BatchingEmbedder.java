@@ -100,24 +100,48 @@ public final class BatchingEmbedder extends ForwardingEmbedder {
 
     /**
      * Late-chunked texts (ingest with span vectors) are admitted against the same queue limits, so an
-     * overload is refused as for {@link #embed}, but run as one call of their own: their spans
-     * belong to their own forward pass and cannot share a window with other texts.
+     * overload is refused as for {@link #embed}, and cut into passes by the same rule
+     * ({@link #nextPass}), but run on the caller's thread: their spans belong to their own forward
+     * pass, so they cannot share one with other callers' texts.
      */
     @Override
     public List<Spanned> embedWithSpans(List<String> texts, List<List<int[]>> spans, Role role) {
+        List<Pending> window = new ArrayList<>(texts.size());
         long total = 0;
-        for (String text : texts) {
-            total += Math.min(delegate.maxTokens(), delegate.tokenizer().count(text));
+        for (int i = 0; i < texts.size(); i++) {
+            int tokens = Math.min(delegate.maxTokens(), delegate.tokenizer().count(texts.get(i)));
+            window.add(new Pending(i, texts.get(i), role, tokens, null));
+            total += tokens;
         }
         admit(texts.size(), total);
+        Spanned[] out = new Spanned[texts.size()];
         try {
-            return delegate.embedWithSpans(texts, spans, role);
+            while (!window.isEmpty()) {
+                List<Pending> pass = nextPass(window, maxBatchSize, maxBatchTokens);
+                window.removeAll(pass);
+                long started = System.nanoTime();
+                List<Spanned> done = delegate.embedWithSpans(pass.stream().map(Pending::text).toList(),
+                        pass.stream().map(p -> spans.get((int) p.seq())).toList(), role);
+                forwardPasses.incrementAndGet();
+                textsEmbedded.addAndGet(pass.size());
+                busyNanos.addAndGet(System.nanoTime() - started);
+                int longest = 0;
+                long tokens = 0;
+                for (int i = 0; i < pass.size(); i++) {
+                    out[(int) pass.get(i).seq()] = done.get(i);
+                    longest = Math.max(longest, pass.get(i).tokens());
+                    tokens += pass.get(i).tokens();
+                }
+                tokensEmbedded.addAndGet(tokens);
+                positionsRun.addAndGet((long) longest * pass.size());
+            }
         } finally {
             synchronized (admission) {
                 queuedTexts -= texts.size();
                 queuedTokens -= total;
             }
         }
+        return java.util.Arrays.asList(out);
     }
 
     private void admit(int texts, long tokens) {

@@ -66,6 +66,7 @@ public final class RefragAssembler implements ContextAssembler {
     public static final double SENTENCE_WEIGHT = 0.5;
     public static final int SENTENCE_WIDENING_FACTOR = 3;
     public static final String ELLIPSIS = " … ";
+    static final int SKIP_SLACK = 4;
 
     /**
      * The scoring and expansion knobs; {@link #DEFAULT} is the documented rule, other values exist
@@ -120,16 +121,19 @@ public final class RefragAssembler implements ContextAssembler {
                         .thenComparingInt(Chunk::rank)
                         .thenComparingInt(Chunk::start))
                 .toList();
+        int[] used = {0}; // tokens of the context rendered so far
         for (Chunk chunk : bestFirst) {
+            if (used[0] >= request.availableTokens()) break;
             List<int[]> spans = expanded.get(chunk.rank());
             if (covered(spans, chunk.start(), chunk.end())) continue;
             String text = candidates.get(chunk.rank()).text();
             int[] widened = widen(sentences.get(chunk.rank()), chunk.start(), chunk.end());
-            boolean widenable = (widened[0] != chunk.start() || widened[1] != chunk.end())
-                    && request.tokenizer().count(text.substring(widened[0], widened[1]))
-                            <= settings.widening() * request.chunkTokens();
-            if (widenable && tryExpand(request, candidates, expanded, chunk.rank(), widened)) continue;
-            tryExpand(request, candidates, expanded, chunk.rank(), new int[] {chunk.start(), chunk.end()});
+            int widenedTokens = widened[0] != chunk.start() || widened[1] != chunk.end()
+                    ? request.tokenizer().count(text.substring(widened[0], widened[1])) : Integer.MAX_VALUE;
+            boolean widenable = widenedTokens <= settings.widening() * request.chunkTokens();
+            if (widenable && tryExpand(request, candidates, expanded, chunk.rank(), widened, widenedTokens, used)) continue;
+            tryExpand(request, candidates, expanded, chunk.rank(), new int[] {chunk.start(), chunk.end()},
+                    chunk.piece().tokens(), used);
         }
 
         String context = render(candidates, expanded);
@@ -219,15 +223,36 @@ public final class RefragAssembler implements ContextAssembler {
         return new int[] {from, to};
     }
 
+    /**
+     * Expands {@code span} if the whole rendered context still fits. A span that touches nothing
+     * already expanded adds about its own tokens ({@code spanTokens}) to the context; when that is
+     * more than {@value #SKIP_SLACK} tokens past what is left, the render is not even tried (the
+     * separators and token boundaries around it move the count by a token or two, not more).
+     */
     private boolean tryExpand(ContextRequest request, List<ChunkHit> candidates, List<List<int[]>> expanded, int rank,
-            int[] span) {
+            int[] span, int spanTokens, int[] used) {
         List<int[]> before = expanded.get(rank);
+        String text = candidates.get(rank).text();
+        if (spanTokens - SKIP_SLACK > request.availableTokens() - used[0] && apart(before, span, text)) return false;
         List<int[]> trial = new ArrayList<>(before);
         trial.add(span);
-        expanded.set(rank, merge(trial, candidates.get(rank).text()));
-        if (request.fits(render(candidates, expanded))) return true;
+        expanded.set(rank, merge(trial, text));
+        int tokens = request.tokenizer().count(render(candidates, expanded));
+        if (tokens <= request.availableTokens()) {
+            used[0] = tokens;
+            return true;
+        }
         expanded.set(rank, before);
         return false;
+    }
+
+    /** Whether {@code span} neither overlaps nor merges with any of {@code spans}. */
+    private static boolean apart(List<int[]> spans, int[] span, String text) {
+        for (int[] s : spans) {
+            int gapFrom = Math.min(s[1], span[1]), gapTo = Math.max(s[0], span[0]);
+            if (gapFrom >= gapTo || text.substring(gapFrom, gapTo).isBlank()) return false;
+        }
+        return true;
     }
 
     private static boolean covered(List<int[]> spans, int start, int end) {
