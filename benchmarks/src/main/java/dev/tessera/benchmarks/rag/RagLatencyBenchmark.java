@@ -39,7 +39,7 @@ public final class RagLatencyBenchmark {
     private RagLatencyBenchmark() {}
 
     public static void run(Args args) {
-        args.allow("dataset", "questions", "k", "budget", "strategies", "jar", "warmup", "cold");
+        args.allow("dataset", "questions", "k", "budget", "strategies", "jar", "warmup", "cold", "restarts", "spans");
         if (Boolean.parseBoolean(args.get("cold", "false"))) {
             runCold(args);
             return;
@@ -89,7 +89,10 @@ public final class RagLatencyBenchmark {
      * searched (hybrid, k), and only a question none of whose candidates any RAG request has touched
      * yet goes on, alternately to crag and to refrag, so both strategies are asked different
      * questions on untouched candidates. The first {@code --warmup} such questions warm the JVM and
-     * are not reported (their candidates count as touched).
+     * are not reported (their candidates count as touched). {@code --restarts N} (3) repeats the walk in
+     * N fresh processes, each over the questions not asked yet, for a larger sample; {@code --spans}
+     * (late) is the service's {@code tessera.rag.spans}, so {@code none} measures the path before
+     * span vectors were stored.
      */
     private static void runCold(Args args) {
         Path dir = Path.of(args.require("dataset"));
@@ -100,7 +103,9 @@ public final class RagLatencyBenchmark {
         Path jar = Path.of(args.get("jar", "services/target/tessera.jar"));
         BeirDataset data = BeirReader.read(dir);
         List<RagEvaluation.Question> questions = RagEvaluation.questions(dir.resolve("queries.jsonl"), limit);
-        ServiceProcess first = ServiceProcess.start(jar, "tessera-rag-cold-");
+        int restarts = args.getInt("restarts", 3);
+        String spans = args.get("spans", "late");
+        ServiceProcess first = ServiceProcess.start(jar, "tessera-rag-cold-", "--tessera.rag.spans=" + spans);
         try {
             ingest(first.base(), data.documents());
         } catch (IOException | RuntimeException e) {
@@ -111,28 +116,40 @@ public final class RagLatencyBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        try (ServiceProcess service = first.restarted()) {
-            String base = service.base();
-            java.util.Set<String> touched = new java.util.HashSet<>();
+        ServiceProcess service = first;
+        try {
             Map<String, List<Long>> times = new LinkedHashMap<>();
+            java.util.Set<String> done = new java.util.HashSet<>(); // questions asked in an earlier life
             int asked = 0;
             int skipped = 0;
-            for (RagEvaluation.Question q : questions) {
-                long t0 = System.nanoTime();
-                HttpResponse<String> found = post(base + "/v1/search", Map.of("query", q.text(), "k", k, "mode", "hybrid"));
-                long searchNanos = System.nanoTime() - t0;
-                List<String> chunks = new ArrayList<>();
-                JSON.readTree(found.body()).path("hits").forEach(h -> chunks.add(h.path("chunk_id").asString()));
-                if (chunks.stream().anyMatch(touched::contains)) {
-                    skipped++;
-                    continue;
-                }
-                String strategy = asked % 2 == 0 ? "crag" : "refrag";
-                long rag = context(base, q.text(), strategy, k, budget);
-                touched.addAll(chunks);
-                if (asked++ >= warmup) {
-                    times.computeIfAbsent("search", x -> new ArrayList<>()).add(searchNanos);
-                    times.computeIfAbsent(strategy, x -> new ArrayList<>()).add(rag);
+            int reported = 0;
+            // Each restart is a fresh process (empty caches, cold JIT): its candidates are untouched again.
+            for (int life = 0; life < restarts; life++) {
+                service = service.restarted();
+                String base = service.base();
+                java.util.Set<String> touched = new java.util.HashSet<>();
+                int inLife = 0;
+                for (RagEvaluation.Question q : questions) {
+                    if (done.contains(q.text())) continue;
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> found = post(base + "/v1/search", Map.of("query", q.text(), "k", k, "mode", "hybrid"));
+                    long searchNanos = System.nanoTime() - t0;
+                    List<String> chunks = new ArrayList<>();
+                    JSON.readTree(found.body()).path("hits").forEach(h -> chunks.add(h.path("chunk_id").asString()));
+                    if (chunks.stream().anyMatch(touched::contains)) {
+                        skipped++;
+                        continue;
+                    }
+                    String strategy = asked % 2 == 0 ? "crag" : "refrag";
+                    long rag = context(base, q.text(), strategy, k, budget);
+                    touched.addAll(chunks);
+                    done.add(q.text());
+                    asked++;
+                    if (inLife++ >= warmup) {
+                        reported++;
+                        times.computeIfAbsent("search", x -> new ArrayList<>()).add(searchNanos);
+                        times.computeIfAbsent(strategy, x -> new ArrayList<>()).add(rag);
+                    }
                 }
             }
             MarkdownTable table = new MarkdownTable("endpoint", ">requests", ">p50 ms", ">p99 ms", ">max ms",
@@ -151,15 +168,18 @@ public final class RagLatencyBenchmark {
                         String.format(Locale.ROOT, "%.1f", t.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6),
                         String.format(Locale.ROOT, "%.2f×", p50 / searchP50), String.format(Locale.ROOT, "%.2f×", p99 / searchP99));
             }
-            System.out.printf("%n### /v1/rag/context on a freshly started service, untouched candidates: %d questions"
-                    + " asked (%d skipped: a candidate already touched; first %d not reported), k = %d, budget %d%n%n",
-                    asked, skipped, Math.min(warmup, asked), k, budget);
+            System.out.printf("%n### /v1/rag/context on a freshly started service, untouched candidates, span vectors %s:"
+                    + " %d questions asked over %d restarts (%d reported: the first %d of each life warm its JVM;"
+                    + " %d searches skipped: a candidate already touched), k = %d, budget %d%n%n",
+                    spans, asked, restarts, reported, warmup, skipped, k, budget);
             System.out.print(table);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            service.close();
         }
     }
 

@@ -40,14 +40,20 @@ class BatchingEmbedderTest {
         assertThat(b.queuedTexts()).isEqualTo(texts);
     }
 
+    /** Three texts in a forward pass the gate holds: they stay queued until the gate opens. */
+    private static CompletableFuture<List<float[]>> holdThreeTexts(Gated gated, BatchingEmbedder b) throws Exception {
+        CompletableFuture<List<float[]>> held = CompletableFuture.supplyAsync(
+                () -> b.embed(List.of("a", "b", "c"), Embedder.Role.DOCUMENT));
+        assertThat(gated.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        awaitQueued(b, 3);
+        return held;
+    }
+
     @Test
     void aCallThatWouldOverflowTheQueueIsRefusedWholeAndTheRestStillRuns() throws Exception {
         Gated gated = new Gated();
         try (BatchingEmbedder b = new BatchingEmbedder(gated, 32, 8192, 0, 4, Long.MAX_VALUE)) {
-            CompletableFuture<List<float[]>> first = CompletableFuture.supplyAsync(
-                    () -> b.embed(List.of("a", "b", "c"), Embedder.Role.DOCUMENT));
-            assertThat(gated.entered.await(10, TimeUnit.SECONDS)).isTrue();
-            awaitQueued(b, 3);
+            CompletableFuture<List<float[]>> first = holdThreeTexts(gated, b);
 
             assertThatThrownBy(() -> b.embed(List.of("d", "e"), Embedder.Role.DOCUMENT))
                     .isInstanceOf(EmbeddingQueueFullException.class)
@@ -70,10 +76,7 @@ class BatchingEmbedderTest {
     void spanEmbeddingIsAdmittedAgainstTheSameQueueAndReleasesItsShare() throws Exception {
         Gated gated = new Gated();
         try (BatchingEmbedder b = new BatchingEmbedder(gated, 32, 8192, 0, 4, Long.MAX_VALUE)) {
-            CompletableFuture<List<float[]>> first = CompletableFuture.supplyAsync(
-                    () -> b.embed(List.of("a", "b", "c"), Embedder.Role.DOCUMENT));
-            assertThat(gated.entered.await(10, TimeUnit.SECONDS)).isTrue();
-            awaitQueued(b, 3);
+            CompletableFuture<List<float[]>> first = holdThreeTexts(gated, b);
             assertThatThrownBy(() -> b.embedWithSpans(List.of("d e", "f"), List.of(List.of(new int[] {0, 1}), List.of()),
                     Embedder.Role.DOCUMENT)).isInstanceOf(EmbeddingQueueFullException.class);
             gated.release.countDown();

@@ -1069,41 +1069,40 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public Map<String, float[]> vectors(List<String> chunkIds) {
         Map<String, float[]> out = new LinkedHashMap<>();
-        if (chunkIds.isEmpty()) {
-            return out;
-        }
-        var items = call(() -> client.mget(m -> {
-            m.index(index).sourceIncludes(List.of("chunk_id", "vector"));
-            for (String id : chunkIds) {
-                int hash = id.lastIndexOf('#');
-                m.docs(d -> d.id(id).routing(hash < 0 ? id : id.substring(0, hash)));
-            }
-            return m;
-        }, Map.class));
-        for (var item : items.docs()) {
-            if (item.isResult() && item.result().found() && item.result().source().get("vector") instanceof List<?> v) {
+        chunkSources(chunkIds, "vector").forEach((id, source) -> {
+            if (source.get("vector") instanceof List<?> v) {
                 float[] vector = new float[v.size()];
                 for (int i = 0; i < vector.length; i++) {
                     vector[i] = ((Number) v.get(i)).floatValue();
                 }
-                out.put(item.result().id(), vector);
+                out.put(id, vector);
             }
-        }
+        });
         return out;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public Map<String, SpanVectors> spanVectors(List<String> chunkIds) {
         Map<String, SpanVectors> out = new LinkedHashMap<>();
+        chunkSources(chunkIds, "spans").forEach((id, source) -> {
+            if (source.get("spans") instanceof String b64) {
+                out.put(id, SpanVectors.decode(java.util.Base64.getDecoder().decode(b64)));
+            }
+        });
+        return out;
+    }
+
+    /** One field of the chunks found among {@code chunkIds} (one multi-get, routed by document), by chunk id. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Map<String, Object>> chunkSources(List<String> chunkIds, String field) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         if (chunkIds.isEmpty()) {
             return out;
         }
         var items = call(() -> client.mget(m -> {
-            m.index(index).sourceIncludes(List.of("chunk_id", "spans"));
+            m.index(index).sourceIncludes(List.of("chunk_id", field));
             for (String id : chunkIds) {
                 int hash = id.lastIndexOf('#');
                 m.docs(d -> d.id(id).routing(hash < 0 ? id : id.substring(0, hash)));
@@ -1111,8 +1110,8 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
             return m;
         }, Map.class));
         for (var item : items.docs()) {
-            if (item.isResult() && item.result().found() && item.result().source().get("spans") instanceof String b64) {
-                out.put(item.result().id(), SpanVectors.decode(java.util.Base64.getDecoder().decode(b64)));
+            if (item.isResult() && item.result().found()) {
+                out.put(item.result().id(), (Map<String, Object>) item.result().source());
             }
         }
         return out;
