@@ -283,8 +283,11 @@ public record TesseraProperties(
      *              vectors of the default context tokenizer): {@code late} (pooled from the chunk's own
      *              forward pass, no extra model work), {@code alone} (each embedded on its own, as a
      *              request would: about 3× the ingest work) or {@code none} (embedded on request)
+     * @param warmup run crag and refrag on made-up candidates at start-up, before the service reports
+     *               ready, so the first requests do not pay for compiling the assembly code
      */
-    public record Rag(@DefaultValue Abstractive abstractive, @DefaultValue("late") String spans) {}
+    public record Rag(@DefaultValue Abstractive abstractive, @DefaultValue("late") String spans,
+                      @DefaultValue("true") boolean warmup) {}
 
     /**
      * Abstractive CRAG: cluster extracts rewritten by an OpenAI-compatible chat endpoint. Off by
