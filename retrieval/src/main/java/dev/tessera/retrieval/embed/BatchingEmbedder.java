@@ -114,6 +114,7 @@ public final class BatchingEmbedder extends ForwardingEmbedder {
             total += tokens;
         }
         admit(texts.size(), total);
+        List<Pending> admitted = List.copyOf(window);
         Spanned[] out = new Spanned[texts.size()];
         try {
             while (!window.isEmpty()) {
@@ -122,24 +123,13 @@ public final class BatchingEmbedder extends ForwardingEmbedder {
                 long started = System.nanoTime();
                 List<Spanned> done = delegate.embedWithSpans(pass.stream().map(Pending::text).toList(),
                         pass.stream().map(p -> spans.get((int) p.seq())).toList(), role);
-                forwardPasses.incrementAndGet();
-                textsEmbedded.addAndGet(pass.size());
-                busyNanos.addAndGet(System.nanoTime() - started);
-                int longest = 0;
-                long tokens = 0;
+                counted(pass, started);
                 for (int i = 0; i < pass.size(); i++) {
                     out[(int) pass.get(i).seq()] = done.get(i);
-                    longest = Math.max(longest, pass.get(i).tokens());
-                    tokens += pass.get(i).tokens();
                 }
-                tokensEmbedded.addAndGet(tokens);
-                positionsRun.addAndGet((long) longest * pass.size());
             }
         } finally {
-            synchronized (admission) {
-                queuedTexts -= texts.size();
-                queuedTokens -= total;
-            }
+            release(admitted);
         }
         return java.util.Arrays.asList(out);
     }
@@ -267,17 +257,7 @@ public final class BatchingEmbedder extends ForwardingEmbedder {
         long started = System.nanoTime();
         try {
             List<float[]> vectors = delegate.embed(pass.stream().map(Pending::text).toList(), role);
-            forwardPasses.incrementAndGet();
-            textsEmbedded.addAndGet(pass.size());
-            busyNanos.addAndGet(System.nanoTime() - started);
-            int longest = 0;
-            long tokens = 0;
-            for (Pending p : pass) {
-                longest = Math.max(longest, p.tokens());
-                tokens += p.tokens();
-            }
-            tokensEmbedded.addAndGet(tokens);
-            positionsRun.addAndGet((long) longest * pass.size());
+            counted(pass, started);
             release(pass);
             for (int i = 0; i < pass.size(); i++) {
                 pass.get(i).result().complete(vectors.get(i));
@@ -286,6 +266,21 @@ public final class BatchingEmbedder extends ForwardingEmbedder {
             release(pass);
             pass.forEach(p -> p.result().completeExceptionally(e));
         }
+    }
+
+    /** Counts a finished forward pass for {@link #paddingShare} and the rate behind {@code Retry-After}. */
+    private void counted(List<Pending> pass, long startedNanos) {
+        forwardPasses.incrementAndGet();
+        textsEmbedded.addAndGet(pass.size());
+        busyNanos.addAndGet(System.nanoTime() - startedNanos);
+        int longest = 0;
+        long tokens = 0;
+        for (Pending p : pass) {
+            longest = Math.max(longest, p.tokens());
+            tokens += p.tokens();
+        }
+        tokensEmbedded.addAndGet(tokens);
+        positionsRun.addAndGet((long) longest * pass.size());
     }
 
     /**

@@ -850,18 +850,13 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             chunkIds.forEach(id -> hnsw.vector(id).ifPresent(v -> out.put(id, v.clone())));
             return out;
         }
-        List<BytesRef> terms = chunkIds.stream().map(BytesRef::new).toList();
-        return withSearcher(searcher -> {
-            TopDocs docs = searcher.search(new TermInSetQuery(CHUNK_ID, terms), chunkIds.size());
-            for (ScoreDoc sd : docs.scoreDocs) {
-                String id = searcher.storedFields().document(sd.doc, Set.of(CHUNK_ID)).get(CHUNK_ID);
-                float[] v = luceneVector(searcher, sd.doc);
-                if (v != null) {
-                    out.put(id, v);
-                }
+        forEachChunkRecord(chunkIds, Set.of(CHUNK_ID), (searcher, doc, stored) -> {
+            float[] v = luceneVector(searcher, doc);
+            if (v != null) {
+                out.put(stored.get(CHUNK_ID), v);
             }
-            return out;
         });
+        return out;
     }
 
     @Override
@@ -870,17 +865,29 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         if (chunkIds.isEmpty()) {
             return out;
         }
+        forEachChunkRecord(chunkIds, Set.of(CHUNK_ID, SPANS), (searcher, doc, stored) -> {
+            BytesRef bytes = stored.getBinaryValue(SPANS);
+            if (bytes != null) {
+                out.put(stored.get(CHUNK_ID), SpanVectors.decode(BytesRef.deepCopyOf(bytes).bytes));
+            }
+        });
+        return out;
+    }
+
+    /** What to do with one chunk record found by id: its searcher, top-level doc and the stored fields asked for. */
+    private interface ChunkRecordVisitor {
+        void visit(IndexSearcher searcher, int doc, org.apache.lucene.document.Document stored) throws IOException;
+    }
+
+    /** Visits the chunk records among {@code chunkIds} (one term-set query), reading only {@code fields}. */
+    private void forEachChunkRecord(List<String> chunkIds, Set<String> fields, ChunkRecordVisitor visitor) {
         List<BytesRef> terms = chunkIds.stream().map(BytesRef::new).toList();
-        return withSearcher(searcher -> {
+        withSearcher(searcher -> {
             TopDocs docs = searcher.search(new TermInSetQuery(CHUNK_ID, terms), chunkIds.size());
             for (ScoreDoc sd : docs.scoreDocs) {
-                org.apache.lucene.document.Document d = searcher.storedFields().document(sd.doc, Set.of(CHUNK_ID, SPANS));
-                BytesRef bytes = d.getBinaryValue(SPANS);
-                if (bytes != null) {
-                    out.put(d.get(CHUNK_ID), SpanVectors.decode(BytesRef.deepCopyOf(bytes).bytes));
-                }
+                visitor.visit(searcher, sd.doc, searcher.storedFields().document(sd.doc, fields));
             }
-            return out;
+            return null;
         });
     }
 
