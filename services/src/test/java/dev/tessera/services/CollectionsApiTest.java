@@ -169,6 +169,29 @@ class CollectionsApiTest {
     }
 
     @Test
+    void mergingACollectionAfterALoadLeavesOneSegmentAndTheSameAnswers() {
+        server.postJson("/v1/collections", Map.of("name", "merged", "vectors", vectors(4, "cosine"),
+                "quantization", "int8"));
+        String docs = "/v1/collections/merged/documents";
+        float[][] vs = {{1, 0, 0, 0}, {1, 1, 0, 0}, {0, 0, 1, 1}, {0.9f, 0.1f, 0, 0}, {0, 1, 0, 0}};
+        for (int i = 0; i < vs.length; i++) { // one durable write each: one segment each
+            assertThat(server.postJson(docs, doc("m" + i, "text " + i, vs[i], Map.of())).status()).isEqualTo(201);
+        }
+        Map<String, Object> query = Map.of("vector", new float[] {1, 0, 0, 0}, "k", 5);
+        String before = server.postJson("/v1/collections/merged/search", query).json().get("hits").toString();
+        Reply merged = server.postJson("/v1/collections/merged/merge", Map.of());
+        assertThat(merged.status()).as(merged.body()).isEqualTo(200);
+        assertThat(merged.json().get("segments_before").asInt()).isGreaterThan(1);
+        assertThat(merged.json().get("segments_after").asInt()).isEqualTo(1);
+        assertThat(server.get("/v1/collections/merged").json().get("index").get("segments").asInt()).isEqualTo(1);
+        String after = server.postJson("/v1/collections/merged/search", query).json().get("hits").toString();
+        assertThat(after).isEqualTo(before);
+        assertProblem(server.postJson("/v1/collections/merged/merge", Map.of("max_segments", 0)), 400, "max_segments");
+        assertProblem(server.postJson("/v1/collections/nothing-here/merge", Map.of()), 404, null);
+        assertThat(server.delete("/v1/collections/merged").status()).isEqualTo(204);
+    }
+
+    @Test
     void listingCountAndDeleteByFilter() {
         server.postJson("/v1/collections", Map.of("name", "shelf", "model", "bge-small-en-v1.5"));
         for (int i = 0; i < 7; i++) {

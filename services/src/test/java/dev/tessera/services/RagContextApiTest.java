@@ -58,16 +58,24 @@ class RagContextApiTest {
                 Map.of("source", source));
     }
 
+    /** Embedding model runs so far, all models. */
+    static double forwardPasses() {
+        return MetricsAndHealthTest.count(server.get("/actuator/prometheus").body(),
+                "tessera_embedding_forward_seconds_count", Map.of());
+    }
+
     @Test
     void cragAndRefragReadWhatIngestStoredAndEmbedOnlyTheQuestion() {
         server.index("rag-stored", "Nozzles", "A converging-diverging nozzle accelerates gas past the speed of sound. "
                 + "The throat chokes first; downstream the flow expands and cools.", Map.of("set", "stored"));
         for (String strategy : List.of("crag", "refrag")) {
-            double embedded = unitVectors("embedded"), stored = unitVectors("stored");
+            double embedded = unitVectors("embedded"), stored = unitVectors("stored"), passes = forwardPasses();
             JsonNode r = context(Map.of("query", "where does a nozzle choke (" + strategy + ")", "budget_tokens", 64,
                     "strategy", strategy, "filter", Map.of("set", "stored")));
             assertThat(r.get("context").asString()).contains("throat");
             assertThat(unitVectors("embedded") - embedded).as(strategy + ": only the question").isEqualTo(1);
+            // The search under the request uses the assemblers' vector of the question: one model run, not two.
+            assertThat(forwardPasses() - passes).as(strategy + ": forward passes").isEqualTo(1);
             assertThat(unitVectors("stored") - stored).as(strategy + ": the chunk's spans").isGreaterThanOrEqualTo(4);
         }
         // Another chunk size was not precomputed: those chunks are embedded on the request, as before.

@@ -41,11 +41,25 @@ public final class VectorBenchmark {
 
     private VectorBenchmark() {}
 
-    /** One configuration of the product's index. */
-    private record Engine(String label, VectorEngine engine, VectorQuantization quantization, double oversample) {}
+    /**
+     * One configuration of the product's index, built once and searched at each exploration depth
+     * (× the index's usual candidates: for quantised graphs that many are rescored exactly).
+     */
+    private record Engine(String label, VectorEngine engine, VectorQuantization quantization, List<Double> depths) {
+
+        String rowLabel(double depth) {
+            if (engine == VectorEngine.HNSWLIB) {
+                return label;
+            }
+            return quantization == VectorQuantization.NONE
+                    ? label + (depth == 1 ? "" : ", ×" + fmt(depth, 1) + " deeper")
+                    : label + " + rescoring ×" + fmt(depth, 1);
+        }
+    }
 
     public static void run(Args args) {
-        args.allow("sizes", "queries", "cache", "dataset", "model", "real", "quantization", "hnswlib");
+        args.allow("sizes", "queries", "cache", "dataset", "model", "real", "quantization", "hnswlib", "merge");
+        int mergeTo = args.getInt("merge", 0);
         List<Integer> sizes = args.getInts("sizes", List.of(10_000, 100_000));
         int queryCount = args.getInt("queries", 1000);
         Path cacheDir = Path.of(args.get("cache", "benchmarks/target/vector-cache"));
@@ -57,18 +71,20 @@ public final class VectorBenchmark {
         int largest = Collections.max(sizes);
         int realCount = Math.min(largest, args.getInt("real", 100_000));
         List<Engine> engines = new ArrayList<>();
-        // "int8" uses the collection default oversample, "int8:1.5" another one
+        // "int8" uses the collection default oversample, "int8:1.5" another one, "int8:1/2/3" builds one
+        // index and searches it at each depth; "none:1/2" searches a float32 graph deeper.
         for (String spec : args.get("quantization", "none,int8,int4,binary").split(",")) {
             String[] parts = spec.split(":");
             VectorQuantization quantization = VectorQuantization.parse(parts[0]);
-            double oversample = parts.length > 1 ? VectorQuantization.checkOversample(Double.parseDouble(parts[1]))
-                    : quantization.defaultOversample();
+            List<Double> depths = parts.length > 1
+                    ? java.util.Arrays.stream(parts[1].split("/")).map(d -> VectorQuantization.checkOversample(
+                            Double.parseDouble(d))).toList()
+                    : List.of(quantization.defaultOversample());
             engines.add(new Engine("lucene " + (quantization == VectorQuantization.NONE ? "float32"
-                    : quantization.jsonName() + " + rescoring ×" + fmt(oversample, 1)),
-                    VectorEngine.LUCENE, quantization, oversample));
+                    : quantization.jsonName()), VectorEngine.LUCENE, quantization, depths));
         }
         if (Boolean.parseBoolean(args.get("hnswlib", "true"))) {
-            engines.add(new Engine("hnswlib float32", VectorEngine.HNSWLIB, VectorQuantization.NONE, 1));
+            engines.add(new Engine("hnswlib float32", VectorEngine.HNSWLIB, VectorQuantization.NONE, List.of(1.0)));
         }
 
         Passages passages = Passages.load(datasets, realCount, queryCount, modelName, cacheDir);
@@ -76,7 +92,7 @@ public final class VectorBenchmark {
         float[][] base = SyntheticVectors.expand(passages.vectors(), largest, 20_261_203L);
         float[][] queryVectors = passages.queries();
 
-        MarkdownTable table = new MarkdownTable("engine", ">vectors", ">build s", ">recall@10", ">QPS",
+        MarkdownTable table = new MarkdownTable("engine", ">vectors", ">build s", ">merge s", ">recall@10", ">QPS",
                 ">p50 ms", ">p99 ms", ">speed-up vs exact", ">vector bytes/vector on disk",
                 ">bytes/vector a search touches", ">heap MB", ">segments");
         for (int size : sizes) {
@@ -87,17 +103,22 @@ public final class VectorBenchmark {
             Latencies exactTimes = timed(queryVectors, q -> truth[q] = exact.nearest(queryVectors[q], K));
             String sizeLabel = fmtInt(size) + (size > realCount ? " (" + fmtInt(size - realCount) + " synthetic)" : "");
             long floats = (long) base[0].length * Float.BYTES;
-            table.row("exact (brute force, float32 in heap)", sizeLabel, "-", "1.000", fmt(exactTimes.qps(), 0),
+            table.row("exact (brute force, float32 in heap)", sizeLabel, "-", "-", "1.000", fmt(exactTimes.qps(), 0),
                     fmt(exactTimes.percentileMillis(50), 3), fmt(exactTimes.percentileMillis(99), 3), "1.0x", "-",
                     fmtInt(floats), fmt(floats * (double) size / 1e6, 0), "-");
             for (Engine engine : engines) {
-                EngineResult r = measureEngine(engine, modelName, texts, base, size, realCount, queryVectors, truth);
-                table.row(engine.label() + " (product index)", sizeLabel, fmt(r.buildSeconds, 1), fmt(r.recall, 3),
-                        fmt(r.latencies.qps(), 0), fmt(r.latencies.percentileMillis(50), 3),
-                        fmt(r.latencies.percentileMillis(99), 3), fmt(r.latencies.qps() / exactTimes.qps(), 1) + "x",
-                        r.diskBytesPerVector < 0 ? "-" : fmt(r.diskBytesPerVector, 0),
-                        r.memoryBytesPerVector < 0 ? "-" : fmt(r.memoryBytesPerVector, 0),
-                        fmt(r.heapMb, 0), r.stats.segments());
+                EngineResult r = measureEngine(engine, modelName, texts, base, size, realCount, queryVectors, truth,
+                        mergeTo);
+                for (DepthResult d : r.depths()) {
+                    table.row(engine.rowLabel(d.depth()) + " (product index)", sizeLabel, fmt(r.buildSeconds, 1),
+                            r.mergeSeconds < 0 ? "-" : fmt(r.mergeSeconds, 1), fmt(d.recall(), 3),
+                            fmt(d.latencies().qps(), 0), fmt(d.latencies().percentileMillis(50), 3),
+                            fmt(d.latencies().percentileMillis(99), 3),
+                            fmt(d.latencies().qps() / exactTimes.qps(), 1) + "x",
+                            r.diskBytesPerVector < 0 ? "-" : fmt(r.diskBytesPerVector, 0),
+                            r.memoryBytesPerVector < 0 ? "-" : fmt(r.memoryBytesPerVector, 0),
+                            fmt(r.heapMb, 0), r.stats.segments());
+                }
             }
             System.err.println("done with " + size + " vectors");
         }
@@ -114,14 +135,16 @@ public final class VectorBenchmark {
                 (long) base.length * base[0].length * Float.BYTES / 1_000_000);
     }
 
-    private record EngineResult(double buildSeconds, double recall, Latencies latencies, IndexStats stats,
+    private record DepthResult(double depth, double recall, Latencies latencies) {}
+
+    private record EngineResult(double buildSeconds, double mergeSeconds, List<DepthResult> depths, IndexStats stats,
                                 double diskBytesPerVector, double memoryBytesPerVector, double heapMb) {}
 
     private static EngineResult measureEngine(Engine engine, String modelName, List<String> texts,
-            float[][] base, int size, int realCount, float[][] queries, int[][] truth) {
+            float[][] base, int size, int realCount, float[][] queries, int[][] truth, int mergeTo) {
         try (TempDir dir = new TempDir("tessera-vectors-")) {
             LuceneDocumentIndex index = LuceneDocumentIndex.open(dir.path(), modelName, base[0].length,
-                    engine.engine(), VectorSimilarity.COSINE, engine.quantization(), engine.oversample());
+                    engine.engine(), VectorSimilarity.COSINE, engine.quantization(), engine.depths().getFirst());
             try {
                 Progress progress = new Progress(engine.label() + " build: vectors", size);
                 long started = System.nanoTime();
@@ -138,10 +161,24 @@ public final class VectorBenchmark {
                     progress.advance(to - from);
                 }
                 double buildSeconds = (System.nanoTime() - started) / 1e9;
-                int[][] found = new int[queries.length][];
-                timed(queries, q -> index.searchVector(queries[q], K, Filter.ALL)); // warm-up
-                Latencies latencies = timed(queries, q -> found[q] = ids(index.searchVector(queries[q], K,
-                        Filter.ALL)));
+                double mergeSeconds = -1;
+                if (mergeTo > 0) {
+                    // what an operator does after a bulk load (POST /v1/collections/{c}/merge)
+                    System.err.printf("%s: merging %d segments into %d%n", engine.label(), index.stats().segments(), mergeTo);
+                    long mergeStarted = System.nanoTime();
+                    index.forceMerge(mergeTo);
+                    mergeSeconds = (System.nanoTime() - mergeStarted) / 1e9;
+                }
+                List<DepthResult> depths = new ArrayList<>();
+                for (double depth : engine.depths()) {
+                    int[][] found = new int[queries.length][];
+                    QueryWork search = engine.engine() == VectorEngine.HNSWLIB
+                            ? q -> found[q] = ids(index.searchVector(queries[q], K, Filter.ALL))
+                            : q -> found[q] = ids(index.searchVector(queries[q], K, Filter.ALL, depth));
+                    timed(queries, search); // warm-up
+                    Latencies latencies = timed(queries, search);
+                    depths.add(new DepthResult(depth, recall(found, truth), latencies));
+                }
                 double disk = -1;
                 double memory = -1;
                 if (engine.engine() == VectorEngine.LUCENE) {
@@ -156,7 +193,7 @@ public final class VectorBenchmark {
                 System.gc();
                 Runtime rt = Runtime.getRuntime();
                 double heapMb = (rt.totalMemory() - rt.freeMemory()) / 1e6;
-                return new EngineResult(buildSeconds, recall(found, truth), latencies, index.stats(), disk, memory, heapMb);
+                return new EngineResult(buildSeconds, mergeSeconds, depths, index.stats(), disk, memory, heapMb);
             } finally {
                 index.close();
             }

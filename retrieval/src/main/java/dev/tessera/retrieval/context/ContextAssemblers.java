@@ -50,6 +50,18 @@ public final class ContextAssemblers {
         embeddings.offer(candidates, index.spanVectors(candidates.stream().map(ChunkHit::chunkId).toList()));
     }
 
+    /**
+     * The question's vector from the shared cache when {@code model} is the cache's own model, else
+     * null. A context request searches with it, so crag and refrag find the question already embedded
+     * instead of running the model on it a second time.
+     */
+    public float[] queryVector(String model, String query) {
+        if (model == null || query == null || query.isBlank() || !model.equals(embeddings.embedder().name())) {
+            return null;
+        }
+        return embeddings.embed(query, Embedder.Role.QUERY);
+    }
+
     /** @throws InvalidRequestException for an unknown strategy */
     public ContextAssembler forStrategy(String name) {
         ContextAssembler a = name == null ? null : byName.get(name.trim().toLowerCase(java.util.Locale.ROOT));

@@ -565,9 +565,29 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         // Explore at least VECTOR_CANDIDATES per graph (like hnswlib's ef) and keep the best k:
         // asking Lucene for exactly k gives poor recall for small k on large indexes. The filter runs
         // inside the graph search (Lucene falls back to exact search when it selects few chunks).
+        return searchLucene(vector, k, where, oversample);
+    }
+
+    /**
+     * A vector search that explores {@code oversample} × the usual candidates per graph: for quantised
+     * graphs that many are rescored exactly, for float32 the search simply goes deeper. Collections use
+     * their own oversample; this form is for measuring recall against exploration depth.
+     */
+    public List<ChunkHit> searchVector(float[] vector, int k, Filter filter, double oversample) {
+        if (hnsw != null) {
+            throw new IllegalStateException("hnswlib indexes have a fixed search depth");
+        }
+        if (vector.length != dimension) {
+            throw new IllegalArgumentException("query vector has " + vector.length + " dimensions, index has " + dimension);
+        }
+        return searchLucene(similarity.prepare(vector), k, filterQuery(filter, KIND_CHUNK),
+                VectorQuantization.checkOversample(oversample));
+    }
+
+    private List<ChunkHit> searchLucene(float[] vector, int k, Query where, double oversample) {
         int candidates = Math.max(k, VECTOR_CANDIDATES);
         if (quantization == VectorQuantization.NONE) {
-            Query q = new KnnFloatVectorQuery(VECTOR, vector, candidates, where);
+            Query q = new KnnFloatVectorQuery(VECTOR, vector, (int) Math.ceil(candidates * oversample), where);
             return withSearcher(searcher -> toHits(searcher, searcher.search(q, k).scoreDocs, similarity::fromLuceneScore));
         }
         // The graph ranks by the quantised codes: draw oversample × candidates of them, then rescore those
@@ -934,6 +954,23 @@ public final class LuceneDocumentIndex implements DocumentIndex {
             }
         }
         return out;
+    }
+
+    @Override
+    public int forceMerge(int maxSegments) {
+        if (maxSegments < 1) {
+            throw new InvalidRequestException("max_segments", "max_segments must be at least 1, not " + maxSegments);
+        }
+        try {
+            writer.forceMerge(maxSegments, true);
+            synchronized (commitLock) {
+                committedSeqNo = Math.max(committedSeqNo, commit());
+            }
+            searchers.maybeRefreshBlocking();
+            return withSearcher(searcher -> searcher.getIndexReader().leaves().size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("merging the index failed: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -165,6 +165,29 @@ public abstract class DocumentIndexContract {
     }
 
     @Test
+    void aForceMergeKeepsEveryAnswerAndLeavesNoMoreSegmentsThanBefore() {
+        for (Document d : CORPUS) {
+            ingestor.ingestAll(List.of(d)); // one write each: several segments
+        }
+        assertThat(index.delete("jet")).isTrue();
+        Map<SearchMode, List<String>> before = new java.util.EnumMap<>(SearchMode.class);
+        for (SearchMode mode : SearchMode.values()) {
+            before.put(mode, docIds(mode, "boundary layer on a flat plate", 5, Filter.ALL));
+        }
+        int segments = index.stats().segments();
+        int after = index.forceMerge(1);
+        assertThat(after).isEqualTo(index.stats().segments()).isLessThanOrEqualTo(segments).isPositive();
+        for (SearchMode mode : SearchMode.values()) {
+            assertThat(docIds(mode, "boundary layer on a flat plate", 5, Filter.ALL)).as(mode.name())
+                    .containsExactlyElementsOf(before.get(mode));
+        }
+        assertThat(index.get("jet")).isEmpty();
+        assertThat(index.stats().documents()).isEqualTo(CORPUS.size() - 1);
+        assertThatThrownBy(() -> index.forceMerge(0)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("max_segments");
+    }
+
+    @Test
     void deletedDocumentsLeaveEveryModeAndCannotBeRead() {
         ingestor.ingestAll(CORPUS);
         assertThat(index.delete("jet")).isTrue();

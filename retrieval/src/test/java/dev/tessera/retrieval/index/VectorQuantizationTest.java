@@ -76,6 +76,47 @@ class VectorQuantizationTest {
         }
     }
 
+    private static double recall(LuceneDocumentIndex index, List<float[]> vectors, List<float[]> queries, double depth) {
+        double found = 0;
+        for (float[] query : queries) {
+            List<String> truth = IntStream.range(0, vectors.size()).boxed()
+                    .sorted(Comparator.comparingDouble((Integer i) -> -dot(query, vectors.get(i))))
+                    .limit(10).map(i -> "d" + i).toList();
+            found += index.searchVector(query, 10, Filter.ALL, depth).stream()
+                    .filter(h -> truth.contains(h.docId())).count() / 10.0;
+        }
+        return found / queries.size();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = VectorQuantization.class, names = {"NONE", "INT8"})
+    void aForceMergedIndexSearchesOneGraphThatSurvivesReopeningAndDeeperSearchesFindAsMuch(VectorQuantization q) {
+        List<float[]> vectors = clustered(COUNT, 5);
+        List<float[]> queries = clustered(40, 6);
+        List<String> before;
+        try (LuceneDocumentIndex index = filled(q, vectors)) {
+            assertThat(index.stats().segments()).isGreaterThan(1);
+            before = index.searchVector(queries.get(0), 10, Filter.ALL).stream().map(ChunkHit::docId).toList();
+            assertThat(index.forceMerge(1)).isEqualTo(1);
+            double shallow = recall(index, vectors, queries, 1);
+            double deep = recall(index, vectors, queries, 3);
+            // three times the exploration on one graph: no fewer true neighbours (give or take one in 400)
+            assertThat(deep).as(q + " recall, 3x deeper vs 1x").isGreaterThanOrEqualTo(shallow - 0.0025)
+                    .isGreaterThanOrEqualTo(0.95);
+            assertThatThrownBy(() -> index.searchVector(queries.get(0), 10, Filter.ALL, 0.5))
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("oversample");
+        }
+        try (LuceneDocumentIndex index = LuceneDocumentIndex.open(dir.resolve(q.name()), "client-vectors", DIM,
+                VectorEngine.LUCENE, VectorSimilarity.COSINE, q, q.defaultOversample())) {
+            assertThat(index.stats().segments()).as("the merge was committed").isEqualTo(1);
+            assertThat(index.stats().documents()).isEqualTo(COUNT);
+            // the merged graph may order near-ties differently; the best hit and most of the ten stay
+            List<String> after = index.searchVector(queries.get(0), 10, Filter.ALL).stream().map(ChunkHit::docId).toList();
+            assertThat(after.getFirst()).isEqualTo(before.getFirst());
+            assertThat(after.stream().filter(before::contains).count()).isGreaterThanOrEqualTo(8);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(VectorQuantization.class)
     void theGraphHoldsCodesOfTheChosenWidthBesideTheFloatVectors(VectorQuantization q) {

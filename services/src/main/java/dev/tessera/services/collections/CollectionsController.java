@@ -10,6 +10,7 @@ import dev.tessera.retrieval.index.VectorQuantization;
 import dev.tessera.retrieval.index.VectorSimilarity;
 import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.embeddings.EmbeddingModels;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -125,6 +126,31 @@ public class CollectionsController {
         }
         collections.drop(name);
         return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
+    }
+
+    @Schema(name = "MergeRequest")
+    public record MergeRequest(Integer maxSegments) {}
+
+    @Schema(name = "MergeResult")
+    public record MergeResult(String collection, int segmentsBefore, int segmentsAfter, long tookMs) {}
+
+    /**
+     * Merges a collection's index into at most {@code max_segments} segments (default 1), for after a
+     * bulk load: a vector search then walks one graph instead of one per segment (admin). Answers when
+     * the merge is durable; searches and writes go on meanwhile.
+     */
+    @PostMapping("/v1/collections/{name}/merge")
+    @ApiResponse(responseCode = "200", description = "Merged and committed")
+    public MergeResult merge(@PathVariable String name, @RequestBody(required = false) MergeRequest body) {
+        int maxSegments = body == null || body.maxSegments() == null ? 1 : body.maxSegments();
+        if (maxSegments < 1) {
+            throw new InvalidRequestException("max_segments", "max_segments must be at least 1, not " + maxSegments);
+        }
+        var collection = collections.get(name);
+        int before = collection.index().stats().segments();
+        long started = System.nanoTime();
+        int after = collection.index().forceMerge(maxSegments);
+        return new MergeResult(name, before, after, (System.nanoTime() - started) / 1_000_000);
     }
 
     private static <T> T parse(String field, java.util.function.Supplier<T> parser) {

@@ -105,10 +105,14 @@ public class RagContextController {
                 body.chunkTokens() == null ? ContextRequest.DEFAULT_CHUNK_TOKENS : body.chunkTokens(),
                 Boolean.TRUE.equals(body.returnEmbeddings()));
         int k = body.k() == null ? DEFAULT_K : body.k();
-        List<ChunkHit> candidates = searcher.search(new SearchRequest(body.query(), k, SearchMode.HYBRID,
-                Filter.parse(body.filter()), null, false)).hits();
-        if (!assembler.strategy().equals("topk")) {
-            assemblers.offerStored(target.index(), target.embedder() == null ? null : target.embedder().name(), candidates);
+        boolean embedsUnits = !assembler.strategy().equals("topk");
+        String model = target.embedder() == null ? null : target.embedder().name();
+        // crag and refrag embed the question through the shared cache anyway: search with that vector
+        float[] queryVector = embedsUnits ? assemblers.queryVector(model, body.query()) : null;
+        List<ChunkHit> candidates = searcher.search(new SearchRequest(body.query(), queryVector, k, SearchMode.HYBRID,
+                Filter.parse(body.filter()), null, false, null, 0)).hits();
+        if (embedsUnits) {
+            assemblers.offerStored(target.index(), model, candidates);
         }
         AssembledContext assembled = assembler.assemble(request, candidates);
         ChunkProjection applied = request.returnEmbeddings() ? projection : null;

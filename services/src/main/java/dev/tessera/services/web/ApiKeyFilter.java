@@ -121,6 +121,9 @@ public class ApiKeyFilter extends OncePerRequestFilter {
         if (in.matches() && in.group(2) == null && m.equals("DELETE")) {
             return Access.ADMIN; // dropping a collection
         }
+        if (in.matches() && "/merge".equals(in.group(2)) && m.equals("POST")) {
+            return Access.ADMIN; // minutes of every core on a large collection
+        }
         if (SAFE_METHODS.contains(m) || (m.equals("POST") && (COMPUTATIONS.contains(path)
                 || (in.matches() && in.group(2) != null && COLLECTION_COMPUTATIONS.contains(in.group(2)))))) {
             return Access.READ;

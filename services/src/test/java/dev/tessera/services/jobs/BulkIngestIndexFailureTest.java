@@ -181,6 +181,11 @@ class BulkIngestIndexFailureTest {
         }
 
         @Override
+        public int forceMerge(int maxSegments) {
+            return delegate.forceMerge(maxSegments);
+        }
+
+        @Override
         public Optional<StoredDocument> get(String documentId) {
             return delegate.get(documentId);
         }

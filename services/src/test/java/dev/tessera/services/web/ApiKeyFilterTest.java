@@ -68,6 +68,7 @@ class ApiKeyFilterTest {
         assertThat(ApiKeyFilter.classify("PUT", "/v1/search")).isEqualTo(Access.WRITE);
         assertThat(ApiKeyFilter.classify("PATCH", "/v1/anything")).isEqualTo(Access.WRITE);
         assertThat(ApiKeyFilter.classify("GET", "/v1/admin/stats")).isEqualTo(Access.ADMIN);
+        assertThat(ApiKeyFilter.classify("POST", "/v1/collections/papers/merge")).isEqualTo(Access.ADMIN);
         assertThat(ApiKeyFilter.classify("GET", "/admin")).isEqualTo(Access.OPEN); // the page; its data is /v1/admin
         assertThat(ApiKeyFilter.classify("GET", "/admin/admin.js")).isEqualTo(Access.OPEN);
         assertThat(ApiKeyFilter.classify("POST", "/admin")).isEqualTo(Access.ADMIN);
