@@ -565,7 +565,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         // Explore at least VECTOR_CANDIDATES per graph (like hnswlib's ef) and keep the best k:
         // asking Lucene for exactly k gives poor recall for small k on large indexes. The filter runs
         // inside the graph search (Lucene falls back to exact search when it selects few chunks).
-        return searchLucene(vector, k, where, oversample);
+        return searchLucene(vector, k, filter, where, oversample);
     }
 
     /**
@@ -580,12 +580,18 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         if (vector.length != dimension) {
             throw new IllegalArgumentException("query vector has " + vector.length + " dimensions, index has " + dimension);
         }
-        return searchLucene(similarity.prepare(vector), k, filterQuery(filter, KIND_CHUNK),
+        return searchLucene(similarity.prepare(vector), k, filter, filterQuery(filter, KIND_CHUNK),
                 VectorQuantization.checkOversample(oversample));
     }
 
-    private List<ChunkHit> searchLucene(float[] vector, int k, Query where, double oversample) {
+    private List<ChunkHit> searchLucene(float[] vector, int k, Filter filter, Query where, double oversample) {
         int candidates = Math.max(k, VECTOR_CANDIDATES);
+        // Only chunk records carry vectors, so an unfiltered search needs no filter. With one, Lucene
+        // builds a bit set of every chunk per search and, the chunks being half of the records, takes
+        // its filtered-graph path: slower, with lower recall (docs/benchmarks.md, at a million).
+        if (filter.matchesAll()) {
+            where = null;
+        }
         if (quantization == VectorQuantization.NONE) {
             Query q = new KnnFloatVectorQuery(VECTOR, vector, (int) Math.ceil(candidates * oversample), where);
             return withSearcher(searcher -> toHits(searcher, searcher.search(q, k).scoreDocs, similarity::fromLuceneScore));
