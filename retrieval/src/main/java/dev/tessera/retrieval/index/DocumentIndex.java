@@ -1,5 +1,6 @@
 package dev.tessera.retrieval.index;
 
+import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.document.MetadataMapping;
 import dev.tessera.retrieval.filter.Filter;
 import java.util.List;
@@ -105,6 +106,14 @@ public interface DocumentIndex extends AutoCloseable {
      * @return the number of segments after the merge
      */
     int forceMerge(int maxSegments);
+
+    /** @throws InvalidRequestException naming {@code max_segments} unless it is at least 1 */
+    static int checkMaxSegments(int maxSegments) {
+        if (maxSegments < 1) {
+            throw new InvalidRequestException("max_segments", "max_segments must be at least 1, not " + maxSegments);
+        }
+        return maxSegments;
+    }
 
     /** The type of each metadata key, fixed by its first use. */
     MetadataMapping metadataMapping();

@@ -519,9 +519,25 @@ public final class LuceneDocumentIndex implements DocumentIndex {
 
     @Override
     public List<ChunkHit> searchVector(float[] vector, int k, Filter filter) {
+        return searchVectorAtDepth(vector, k, filter, oversample);
+    }
+
+    /**
+     * A vector search that explores {@code oversample} × the usual candidates per graph: for quantised
+     * graphs that many are rescored exactly, for float32 the search simply goes deeper. Collections use
+     * their own oversample; this form is for measuring recall against exploration depth.
+     */
+    public List<ChunkHit> searchVector(float[] vector, int k, Filter filter, double oversample) {
+        if (hnsw != null) {
+            throw new IllegalStateException("hnswlib indexes have a fixed search depth");
+        }
+        return searchVectorAtDepth(vector, k, filter, VectorQuantization.checkOversample(oversample));
+    }
+
+    private List<ChunkHit> searchVectorAtDepth(float[] vector, int k, Filter filter, double depth) {
         Query where = filterQuery(filter, KIND_CHUNK);
         try {
-            return searchVectorUnchecked(similarity.prepare(vector), k, filter, where);
+            return searchVectorUnchecked(similarity.prepare(vector), k, filter, where, depth);
         } catch (IndexSearcher.TooManyClauses e) {
             throw tooManyClauses(filter);
         }
@@ -555,7 +571,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         };
     }
 
-    private List<ChunkHit> searchVectorUnchecked(float[] vector, int k, Filter filter, Query where) {
+    private List<ChunkHit> searchVectorUnchecked(float[] vector, int k, Filter filter, Query where, double depth) {
         if (vector.length != dimension) {
             throw new IllegalArgumentException("query vector has " + vector.length + " dimensions, index has " + dimension);
         }
@@ -565,23 +581,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
         // Explore at least VECTOR_CANDIDATES per graph (like hnswlib's ef) and keep the best k:
         // asking Lucene for exactly k gives poor recall for small k on large indexes. The filter runs
         // inside the graph search (Lucene falls back to exact search when it selects few chunks).
-        return searchLucene(vector, k, filter, where, oversample);
-    }
-
-    /**
-     * A vector search that explores {@code oversample} × the usual candidates per graph: for quantised
-     * graphs that many are rescored exactly, for float32 the search simply goes deeper. Collections use
-     * their own oversample; this form is for measuring recall against exploration depth.
-     */
-    public List<ChunkHit> searchVector(float[] vector, int k, Filter filter, double oversample) {
-        if (hnsw != null) {
-            throw new IllegalStateException("hnswlib indexes have a fixed search depth");
-        }
-        if (vector.length != dimension) {
-            throw new IllegalArgumentException("query vector has " + vector.length + " dimensions, index has " + dimension);
-        }
-        return searchLucene(similarity.prepare(vector), k, filter, filterQuery(filter, KIND_CHUNK),
-                VectorQuantization.checkOversample(oversample));
+        return searchLucene(vector, k, filter, where, depth);
     }
 
     private List<ChunkHit> searchLucene(float[] vector, int k, Filter filter, Query where, double oversample) {
@@ -964,9 +964,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
 
     @Override
     public int forceMerge(int maxSegments) {
-        if (maxSegments < 1) {
-            throw new InvalidRequestException("max_segments", "max_segments must be at least 1, not " + maxSegments);
-        }
+        DocumentIndex.checkMaxSegments(maxSegments);
         try {
             writer.forceMerge(maxSegments, true);
             synchronized (commitLock) {

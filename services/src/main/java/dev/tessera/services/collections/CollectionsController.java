@@ -4,6 +4,7 @@ import dev.tessera.retrieval.InvalidRequestException;
 import dev.tessera.retrieval.collection.Collection;
 import dev.tessera.retrieval.collection.CollectionRegistry;
 import dev.tessera.retrieval.collection.CollectionSettings;
+import dev.tessera.retrieval.index.DocumentIndex;
 import dev.tessera.retrieval.index.IndexStats;
 import dev.tessera.retrieval.index.VectorEngine;
 import dev.tessera.retrieval.index.VectorQuantization;
@@ -142,10 +143,8 @@ public class CollectionsController {
     @PostMapping("/v1/collections/{name}/merge")
     @ApiResponse(responseCode = "200", description = "Merged and committed")
     public MergeResult merge(@PathVariable String name, @RequestBody(required = false) MergeRequest body) {
-        int maxSegments = body == null || body.maxSegments() == null ? 1 : body.maxSegments();
-        if (maxSegments < 1) {
-            throw new InvalidRequestException("max_segments", "max_segments must be at least 1, not " + maxSegments);
-        }
+        int maxSegments = DocumentIndex.checkMaxSegments(body == null || body.maxSegments() == null ? 1
+                : body.maxSegments());
         var collection = collections.get(name);
         int before = collection.index().stats().segments();
         long started = System.nanoTime();

@@ -923,14 +923,11 @@ public final class OpenSearchDocumentIndex implements DocumentIndex {
 
     @Override
     public int forceMerge(int maxSegments) {
-        if (maxSegments < 1) {
-            throw new InvalidRequestException("max_segments", "max_segments must be at least 1, not " + maxSegments);
-        }
+        DocumentIndex.checkMaxSegments(maxSegments);
         // Per shard, as OpenSearch's _forcemerge counts; the call returns when the merge is done.
         call(() -> client.indices().forcemerge(f -> f.index(index).maxNumSegments((long) maxSegments).flush(true)));
         call(() -> client.indices().refresh(r -> r.index(index)));
-        var stats = call(() -> client.indices().stats(s -> s.index(index))).indices().get(index);
-        return stats.primaries().segments() == null ? 0 : stats.primaries().segments().count();
+        return stats().segments();
     }
 
     @Override
