@@ -27,7 +27,6 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.codecs.lucene103.Lucene103Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -200,12 +199,7 @@ public final class LuceneDocumentIndex implements DocumentIndex {
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                 .setRAMBufferSizeMB(64)
                 // Each segment records its vector format by name, so any reader opens it with the default codec.
-                .setCodec(new Lucene103Codec() {
-                    @Override
-                    public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-                        return vectorFormat;
-                    }
-                });
+                .setCodec(new PerFieldVectorsCodec(field -> vectorFormat));
         this.writer = new IndexWriter(directory, config);
         if (existing.isEmpty()) {
             commit(); // stamp the format, model and dimension on a new index

@@ -20,7 +20,7 @@ import java.util.Optional;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.KnnVectorsWriter;
-import org.apache.lucene.codecs.lucene103.Lucene103Codec;
+import dev.tessera.retrieval.index.PerFieldVectorsCodec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -116,7 +116,7 @@ public final class LuceneVideoIndex implements VideoIndex {
             throw new IllegalStateException("video index under " + dir + " has format " + format
                     + "; this version reads format " + FORMAT_VERSION);
         }
-        IndexWriterConfig config = new IndexWriterConfig().setCodec(new WideVectorsCodec())
+        IndexWriterConfig config = new IndexWriterConfig().setCodec(new PerFieldVectorsCodec(field -> WIDE_VECTORS))
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
         this.writer = new IndexWriter(directory, config);
         commit();
@@ -390,33 +390,25 @@ public final class LuceneVideoIndex implements VideoIndex {
     }
 
     /**
-     * The default codec with the standard HNSW format allowing wider vectors. The files are the
-     * standard format's (same name, read back through Lucene's own format); only the writer's
-     * dimension check is relaxed.
+     * The standard HNSW format allowing wider vectors. The files are the standard format's (same
+     * name, read back through Lucene's own format); only the writer's dimension check is relaxed.
      */
-    private static final class WideVectorsCodec extends Lucene103Codec {
-        private final KnnVectorsFormat wide = new KnnVectorsFormat(new Lucene99HnswVectorsFormat().getName()) {
-            private final KnnVectorsFormat inner = new Lucene99HnswVectorsFormat();
-
-            @Override
-            public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
-                return inner.fieldsWriter(state);
-            }
-
-            @Override
-            public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
-                return inner.fieldsReader(state);
-            }
-
-            @Override
-            public int getMaxDimensions(String fieldName) {
-                return MAX_DIMENSION;
-            }
-        };
+    private static final KnnVectorsFormat WIDE_VECTORS = new KnnVectorsFormat(new Lucene99HnswVectorsFormat().getName()) {
+        private final KnnVectorsFormat inner = new Lucene99HnswVectorsFormat();
 
         @Override
-        public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-            return wide;
+        public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
+            return inner.fieldsWriter(state);
         }
-    }
+
+        @Override
+        public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
+            return inner.fieldsReader(state);
+        }
+
+        @Override
+        public int getMaxDimensions(String fieldName) {
+            return MAX_DIMENSION;
+        }
+    };
 }
