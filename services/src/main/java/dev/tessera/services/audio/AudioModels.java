@@ -3,6 +3,7 @@ package dev.tessera.services.audio;
 import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.tokenizers.audio.encodec.EncodecModel;
 import java.io.IOException;
+import dev.tessera.tokenizers.weights.WeightsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,8 +91,8 @@ public class AudioModels implements AutoCloseable {
 
     private static Installed load(Path dir, String device, boolean bundled) {
         String name = dir.getFileName().toString();
-        if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
-            String problem = "no model.safetensors in " + dir;
+        if (WeightsFile.find(dir).isEmpty()) {
+            String problem = "no weights in " + dir + " (one of " + String.join(", ", WeightsFile.FILE_NAMES) + ")";
             log.warn("audio model {} unavailable: {}", name, problem);
             return new Installed(name, dir, null, problem, bundled);
         }

@@ -6,6 +6,7 @@ import dev.tessera.services.config.TesseraProperties;
 import dev.tessera.services.metrics.MeteredImageTokenizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import dev.tessera.tokenizers.weights.WeightsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +21,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Image tokenizers installed under {@code <data-dir>/models/<name>/} in the layout their hub
- * publishes ({@code config.json} + {@code model.safetensors}). They are loaded at start-up; a
- * folder whose weights are missing, in pickle form or damaged is listed as unavailable with the
+ * publishes ({@code config.json} + {@code model.safetensors}, or a {@code torch.save} state dict).
+ * They are loaded at start-up; a folder whose weights are missing or damaged is listed as unavailable with the
  * reason, and never served — the other models still are. The models bundled in the jar
  * ({@code titok-tiny}, {@code textok-tiny}) are served too unless {@code tessera.images.bundled}
  * is false or a folder of the same name replaces them.
@@ -94,12 +95,8 @@ public class ImageModels implements AutoCloseable {
         if (!loader.recognises(dir)) {
             return Optional.empty(); // not an image tokenizer folder (e.g. an embedding model)
         }
-        if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
-            String problem = Files.isRegularFile(dir.resolve("pytorch_model.bin"))
-                    ? "weights are a PyTorch pickle (pytorch_model.bin), which Tessera does not read; convert them once "
-                            + "with: python -c \"import torch; from safetensors.torch import save_file; "
-                            + "save_file(torch.load('pytorch_model.bin', map_location='cpu'), 'model.safetensors')\""
-                    : "no model.safetensors in " + dir;
+        if (WeightsFile.find(dir).isEmpty()) {
+            String problem = "no weights in " + dir + " (one of " + String.join(", ", WeightsFile.FILE_NAMES) + ")";
             log.warn("image model {} unavailable: {}", name, problem);
             return Optional.of(new Installed(name, dir, null, problem, bundled));
         }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.tokenizers.weights.MalformedWeightsException;
-import dev.tessera.tokenizers.weights.SafetensorsFile;
+import dev.tessera.tokenizers.weights.WeightsFile;
 import dev.tessera.tokenizers.weights.TensorInfo;
 import java.util.Arrays;
 import java.util.Collections;
@@ -22,13 +22,13 @@ import java.util.Set;
  */
 public final class NamedWeights {
 
-    private final SafetensorsFile file;
+    private final WeightsFile file;
     private final NDManager manager;
     private final Set<String> taken = new LinkedHashSet<>();
     private final Map<String, NDArray> arrays = new LinkedHashMap<>();
     private long parameterCount;
 
-    public NamedWeights(SafetensorsFile file, NDManager manager) {
+    public NamedWeights(WeightsFile file, NDManager manager) {
         this.file = file;
         this.manager = manager;
     }
@@ -37,7 +37,7 @@ public final class NamedWeights {
         return manager;
     }
 
-    public SafetensorsFile file() {
+    public WeightsFile file() {
         return file;
     }
 

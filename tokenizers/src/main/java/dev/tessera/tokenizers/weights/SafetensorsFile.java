@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * inside the file, no overlaps — so a truncated or malformed checkpoint fails with a message
  * naming the file instead of producing garbage weights.
  */
-public final class SafetensorsFile implements AutoCloseable {
+public final class SafetensorsFile implements WeightsFile {
 
     private static final long MAX_HEADER = 100L * 1024 * 1024;
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -30,14 +30,16 @@ public final class SafetensorsFile implements AutoCloseable {
     private final FileChannel channel;
     private final long dataStart;
     private final Map<String, TensorInfo> tensors;
+    private final Map<String, long[]> offsets; // name -> [begin, end) in the data section
     private final Map<String, String> metadata;
 
     private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, TensorInfo> tensors,
-                            Map<String, String> metadata) {
+                            Map<String, long[]> offsets, Map<String, String> metadata) {
         this.path = path;
         this.channel = channel;
         this.dataStart = dataStart;
         this.tensors = tensors;
+        this.offsets = offsets;
         this.metadata = metadata;
     }
 
@@ -56,8 +58,9 @@ public final class SafetensorsFile implements AutoCloseable {
             byte[] header = new byte[(int) headerLength];
             map(channel, 8, headerLength).get(header);
             Map<String, String> metadata = new LinkedHashMap<>();
-            Map<String, TensorInfo> tensors = parseHeader(path, header, size - 8 - headerLength, metadata);
-            return new SafetensorsFile(path, channel, 8 + headerLength, tensors, metadata);
+            Map<String, long[]> offsets = new LinkedHashMap<>();
+            Map<String, TensorInfo> tensors = parseHeader(path, header, size - 8 - headerLength, metadata, offsets);
+            return new SafetensorsFile(path, channel, 8 + headerLength, tensors, offsets, metadata);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -70,15 +73,17 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     private ByteBuffer region(TensorInfo info) {
+        long[] range = offsets.get(info.name());
         try {
-            return map(channel, dataStart + info.begin(), info.end() - info.begin());
+            return map(channel, dataStart + range[0], range[1] - range[0]);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(path + ": cannot read tensor " + info.name(), e);
         }
     }
 
     private static Map<String, TensorInfo> parseHeader(Path path, byte[] header, long dataSize,
-                                                       Map<String, String> metadata) throws IOException {
+                                                       Map<String, String> metadata, Map<String, long[]> ranges)
+            throws IOException {
         JsonNode root;
         try {
             root = JSON.readTree(new String(header, StandardCharsets.UTF_8).strip());
@@ -101,7 +106,7 @@ public final class SafetensorsFile implements AutoCloseable {
                 dtype = DType.valueOf(node.path("dtype").asString(""));
             } catch (IllegalArgumentException e) {
                 throw new MalformedWeightsException(path, "tensor " + name + " has unsupported dtype '"
-                        + node.path("dtype").asString("") + "' (F32, F16, BF16, I64, I32)");
+                        + node.path("dtype").asString("") + "' (F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL)");
             }
             JsonNode shapeNode = node.path("shape");
             JsonNode offsets = node.path("data_offsets");
@@ -115,33 +120,37 @@ public final class SafetensorsFile implements AutoCloseable {
                     throw new MalformedWeightsException(path, "tensor " + name + " has a negative dimension");
                 }
             }
-            TensorInfo info = new TensorInfo(name, dtype, shape, offsets.get(0).asLong(-1), offsets.get(1).asLong(-1));
-            if (info.begin() < 0 || info.end() < info.begin() || info.end() > dataSize) {
+            TensorInfo info = new TensorInfo(name, dtype, shape);
+            long begin = offsets.get(0).asLong(-1);
+            long end = offsets.get(1).asLong(-1);
+            if (begin < 0 || end < begin || end > dataSize) {
                 throw new MalformedWeightsException(path, "tensor " + name + " lies outside the data section [0, "
                         + dataSize + ") (file truncated?)");
             }
-            if (info.end() - info.begin() != info.elementCount() * dtype.bytes()) {
-                throw new MalformedWeightsException(path, "tensor " + name + " has " + (info.end() - info.begin())
+            if (end - begin != info.elementCount() * dtype.bytes()) {
+                throw new MalformedWeightsException(path, "tensor " + name + " has " + (end - begin)
                         + " bytes but its shape needs " + info.elementCount() * dtype.bytes());
             }
             tensors.put(name, info);
+            ranges.put(name, new long[] {begin, end});
         }
-        List<TensorInfo> byOffset = new ArrayList<>(tensors.values());
-        byOffset.sort((a, b) -> Long.compare(a.begin(), b.begin()));
+        List<String> byOffset = new ArrayList<>(tensors.keySet());
+        byOffset.sort((a, b) -> Long.compare(ranges.get(a)[0], ranges.get(b)[0]));
         for (int i = 1; i < byOffset.size(); i++) {
-            if (byOffset.get(i).begin() < byOffset.get(i - 1).end()) {
-                throw new MalformedWeightsException(path, "tensors " + byOffset.get(i - 1).name() + " and "
-                        + byOffset.get(i).name() + " overlap");
+            if (ranges.get(byOffset.get(i))[0] < ranges.get(byOffset.get(i - 1))[1]) {
+                throw new MalformedWeightsException(path, "tensors " + byOffset.get(i - 1) + " and "
+                        + byOffset.get(i) + " overlap");
             }
         }
         return Collections.unmodifiableMap(tensors);
     }
 
+    @Override
     public Path path() {
         return path;
     }
 
-    /** Tensors in file order. */
+    @Override
     public Map<String, TensorInfo> tensors() {
         return tensors;
     }
@@ -150,66 +159,16 @@ public final class SafetensorsFile implements AutoCloseable {
         return metadata;
     }
 
-    public boolean contains(String name) {
-        return tensors.containsKey(name);
-    }
-
-    public TensorInfo info(String name) {
-        TensorInfo info = tensors.get(name);
-        if (info == null) {
-            throw new IllegalArgumentException(path + ": no tensor named " + name);
-        }
-        return info;
-    }
-
-    /** The tensor's values as float32, converted from F16 or BF16 when needed. */
+    @Override
     public float[] floats(String name) {
         TensorInfo info = info(name);
-        ByteBuffer buf = region(info);
-        int n = Math.toIntExact(info.elementCount());
-        float[] out = new float[n];
-        switch (info.dtype()) {
-            case F32 -> buf.asFloatBuffer().get(out);
-            case F16 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = Float.float16ToFloat(buf.getShort(2 * i));
-                }
-            }
-            case BF16 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = Float.intBitsToFloat((buf.getShort(2 * i) & 0xffff) << 16);
-                }
-            }
-            case I32 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = buf.getInt(4 * i);
-                }
-            }
-            case I64 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = buf.getLong(8 * i);
-                }
-            }
-        }
-        return out;
+        return info.dtype().floats(region(info), Math.toIntExact(info.elementCount()));
     }
 
-    /** The tensor's values as int64 (integer dtypes only). */
+    @Override
     public long[] longs(String name) {
         TensorInfo info = info(name);
-        ByteBuffer buf = region(info);
-        int n = Math.toIntExact(info.elementCount());
-        long[] out = new long[n];
-        switch (info.dtype()) {
-            case I64 -> buf.asLongBuffer().get(out);
-            case I32 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = buf.getInt(4 * i);
-                }
-            }
-            default -> throw new IllegalArgumentException(name + " is " + info.dtype() + ", not an integer tensor");
-        }
-        return out;
+        return info.dtype().longs(region(info), Math.toIntExact(info.elementCount()), name);
     }
 
     @Override

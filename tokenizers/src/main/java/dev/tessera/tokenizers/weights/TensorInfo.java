@@ -2,10 +2,8 @@ package dev.tessera.tokenizers.weights;
 
 import java.util.Arrays;
 
-/**
- * One tensor entry of a safetensors header: offsets are relative to the start of the data section.
- */
-public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
+/** One tensor of a checkpoint: its name, stored element type and shape. */
+public record TensorInfo(String name, DType dtype, long[] shape) {
 
     public long elementCount() {
         long n = 1;

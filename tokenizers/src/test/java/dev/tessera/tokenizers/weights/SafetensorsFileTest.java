@@ -73,7 +73,7 @@ class SafetensorsFileTest {
         assertThatThrownBy(() -> SafetensorsFile.open(write("{not json", new byte[0])))
                 .hasMessageContaining("not valid JSON");
         assertThatThrownBy(() -> SafetensorsFile.open(write(
-                "{\"x\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}}", new byte[8])))
+                "{\"x\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}", new byte[1])))
                 .hasMessageContaining("unsupported dtype");
         assertThatThrownBy(() -> SafetensorsFile.open(write(
                 "{\"x\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", new byte[8])))

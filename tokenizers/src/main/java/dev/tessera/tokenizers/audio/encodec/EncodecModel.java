@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.tokenizers.nn.Devices;
 import dev.tessera.tokenizers.weights.MalformedWeightsException;
-import dev.tessera.tokenizers.weights.SafetensorsFile;
+import dev.tessera.tokenizers.weights.WeightsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +85,8 @@ public final class EncodecModel implements AutoCloseable {
     }
 
     /**
-     * Loads {@code modelDir/config.json} and {@code modelDir/model.safetensors}; a hub
+     * Loads {@code modelDir/config.json} and the folder's weights ({@code model.safetensors}, or a
+     * {@code torch.save} state dict as {@link WeightsFile#FILE_NAMES} lists); a hub
      * {@code preprocessor_config.json} beside them, if any, must agree on rate and channels.
      *
      * @param device "auto" (CUDA when PyTorch sees a GPU, else CPU), "cpu", "gpu" or "gpu:N"
@@ -94,7 +95,8 @@ public final class EncodecModel implements AutoCloseable {
      */
     public static EncodecModel load(Path modelDir, String device) throws IOException {
         Path preprocessor = modelDir.resolve("preprocessor_config.json");
-        EncodecModel model = load(modelDir.resolve("config.json"), modelDir.resolve("model.safetensors"), device);
+        EncodecModel model = load(modelDir.resolve("config.json"), WeightsFile.find(modelDir).orElse(modelDir.resolve("model.safetensors")),
+                device);
         try {
             if (Files.isRegularFile(preprocessor)) {
                 EncodecConfig.checkPreprocessor(preprocessor, model.config());
@@ -110,19 +112,19 @@ public final class EncodecModel implements AutoCloseable {
     public static EncodecModel load(Path configFile, Path weightsFile, String device) throws IOException {
         if (!Files.isRegularFile(weightsFile)) {
             Path dir = weightsFile.toAbsolutePath().getParent();
-            String hint = dir != null && (Files.exists(dir.resolve("pytorch_model.bin")) || hasTorchHubFile(dir))
-                    ? " (a PyTorch pickle is there, which is not read: convert it once with Python, e.g. "
-                    + "safetensors.torch.save_file(state_dict, 'model.safetensors'))" : "";
-            throw new IllegalArgumentException(weightsFile + ": no EnCodec weights (model.safetensors)" + hint);
+            String hint = dir != null && hasTorchHubFile(dir)
+                    ? " (a torch hub checkpoint is there: name it model.pt to have it read)" : "";
+            throw new IllegalArgumentException(weightsFile + ": no EnCodec weights (one of "
+                    + String.join(", ", WeightsFile.FILE_NAMES) + ")" + hint);
         }
         if (!Files.isRegularFile(configFile)) {
             throw new IllegalArgumentException(configFile + ": no EnCodec config.json");
         }
         EncodecConfig config = EncodecConfig.read(configFile);
         Device target = Devices.choose(device);
-        SafetensorsFile file;
+        WeightsFile file;
         try {
-            file = SafetensorsFile.open(weightsFile);
+            file = WeightsFile.open(weightsFile);
         } catch (MalformedWeightsException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

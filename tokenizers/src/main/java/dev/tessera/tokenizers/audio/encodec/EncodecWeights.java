@@ -3,7 +3,7 @@ package dev.tessera.tokenizers.audio.encodec;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.tokenizers.weights.SafetensorsFile;
+import dev.tessera.tokenizers.weights.WeightsFile;
 import dev.tessera.tokenizers.weights.TensorInfo;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -31,7 +31,7 @@ final class EncodecWeights {
     /** The two spellings of the same state_dict. */
     enum Layout { TRANSFORMERS, ORIGINAL }
 
-    private final SafetensorsFile file;              // null for trainable arrays
+    private final WeightsFile file;              // null for trainable arrays
     private final Map<String, NDArray> parameters;   // null for a file
     private final BiFunction<String, long[], NDArray> create;   // trainable: makes a missing array, or null
     private final NDManager manager;
@@ -39,7 +39,7 @@ final class EncodecWeights {
     private final Set<String> taken = new LinkedHashSet<>();
     private long parameterCount;
 
-    EncodecWeights(SafetensorsFile file, NDManager manager) {
+    EncodecWeights(WeightsFile file, NDManager manager) {
         this.file = file;
         this.parameters = null;
         this.create = null;

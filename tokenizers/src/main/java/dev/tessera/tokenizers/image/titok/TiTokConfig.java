@@ -1,7 +1,7 @@
 package dev.tessera.tokenizers.image.titok;
 
 import dev.tessera.tokenizers.weights.ModelConfigException;
-import dev.tessera.tokenizers.weights.SafetensorsFile;
+import dev.tessera.tokenizers.weights.WeightsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -173,7 +173,7 @@ public record TiTokConfig(
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** Reads {@code configJson} in either schema and checks it against the tensor shapes of {@code weights}. */
-    public static TiTokConfig read(Path configJson, SafetensorsFile weights) throws IOException {
+    public static TiTokConfig read(Path configJson, WeightsFile weights) throws IOException {
         JsonNode root;
         try {
             root = JSON.readTree(Files.readString(configJson));
@@ -376,10 +376,10 @@ public record TiTokConfig(
     /** Reads sizes from tensor shapes and checks them against the declared values. */
     private static final class Reconciler {
         private final Path configFile;
-        private final SafetensorsFile weights;
+        private final WeightsFile weights;
         private final Declared declared;
 
-        Reconciler(Path configFile, SafetensorsFile weights, Declared declared) {
+        Reconciler(Path configFile, WeightsFile weights, Declared declared) {
             this.configFile = configFile;
             this.weights = weights;
             this.declared = declared;

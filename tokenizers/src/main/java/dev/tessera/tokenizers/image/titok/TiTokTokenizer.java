@@ -9,7 +9,7 @@ import dev.tessera.tokenizers.image.CaptionEncoder;
 import dev.tessera.tokenizers.image.ImageTokenizer;
 import dev.tessera.tokenizers.nn.NamedWeights;
 import dev.tessera.tokenizers.weights.MalformedWeightsException;
-import dev.tessera.tokenizers.weights.SafetensorsFile;
+import dev.tessera.tokenizers.weights.WeightsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +59,8 @@ public final class TiTokTokenizer implements ImageTokenizer {
     }
 
     /**
-     * Loads {@code modelDir/config.json} and {@code modelDir/model.safetensors}.
+     * Loads {@code modelDir/config.json} and the folder's weights: {@code model.safetensors}, or a
+     * {@code torch.save} state dict ({@code pytorch_model.bin}, {@code model.pt}, {@code model.pth}).
      *
      * @param device "auto" (CUDA when PyTorch sees a GPU, else CPU), "cpu", "gpu" or "gpu:N"
      */
@@ -73,19 +74,12 @@ public final class TiTokTokenizer implements ImageTokenizer {
      */
     public static TiTokTokenizer load(Path modelDir, String device, CaptionEncoder.Resolver captions) throws IOException {
         Path configFile = modelDir.resolve("config.json");
-        Path weightsFile = modelDir.resolve("model.safetensors");
-        if (!Files.isRegularFile(weightsFile)) {
-            String hint = Files.exists(modelDir.resolve("pytorch_model.bin"))
-                    ? " (pytorch_model.bin is a pickle, which is not read here: convert it once with Python, "
-                    + "e.g. safetensors.torch.save_file(torch.load(path), 'model.safetensors'))"
-                    : "";
-            throw new java.nio.file.NoSuchFileException(weightsFile.toString(), null, "no TiTok weights" + hint);
-        }
+        Path weightsFile = WeightsFile.require(modelDir, "TiTok");
         if (!Files.isRegularFile(configFile)) {
             throw new java.nio.file.NoSuchFileException(configFile.toString(), null, "no TiTok config");
         }
         Device target = chooseDevice(device);
-        try (SafetensorsFile file = SafetensorsFile.open(weightsFile)) {
+        try (WeightsFile file = WeightsFile.open(weightsFile)) {
             TiTokConfig config = TiTokConfig.read(configFile, file);
             CaptionEncoder text = config.textConditioned() ? captionEncoder(config.text(), captions, configFile) : null;
             NDManager manager = NDManager.newBaseManager(target, "PyTorch");

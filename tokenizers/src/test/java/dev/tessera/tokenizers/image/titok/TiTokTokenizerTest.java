@@ -56,11 +56,29 @@ class TiTokTokenizerTest {
     }
 
     @Test
+    void aTorchSaveCheckpointServesTheSameTokensAsItsSafetensorsCopy() throws Exception {
+        // The titok-tiny weights saved by Debian's PyTorch (scripts/make-torch-checkpoint-fixture.py).
+        Path pickled = Files.createDirectories(dir.resolve("titok-tiny-pt"));
+        Files.copy(Fixtures.dir(TiTokFixtureTest.TWO_STAGE).resolve("config.json"), pickled.resolve("config.json"));
+        Files.copy(Fixtures.dir("torch-checkpoints").resolve("titok-tiny.pytorch_model.bin"),
+                pickled.resolve("pytorch_model.bin"));
+        List<float[]> images = Fixtures.inputs(TiTokFixtureTest.TWO_STAGE);
+        try (TiTokTokenizer fromSafetensors = TiTokTokenizer.load(Fixtures.dir(TiTokFixtureTest.TWO_STAGE), "cpu");
+             TiTokTokenizer fromPickle = TiTokTokenizer.load(pickled, "cpu")) {
+            assertThat(fromPickle.parameterCount()).isEqualTo(fromSafetensors.parameterCount());
+            assertThat(fromPickle.tokenize(images)).isDeepEqualTo(fromSafetensors.tokenize(images));
+        }
+    }
+
+    @Test
     void missingFilesAndUnknownTensorsAreReported() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        Files.writeString(empty.resolve("pytorch_model.bin"), "pickle");
         assertThatThrownBy(() -> TiTokTokenizer.load(empty, "cpu"))
-                .isInstanceOf(NoSuchFileException.class).hasMessageContaining("convert it once with Python");
+                .isInstanceOf(NoSuchFileException.class).hasMessageContaining("model.safetensors, pytorch_model.bin");
+        Files.copy(Fixtures.dir(TiTokFixtureTest.TWO_STAGE).resolve("config.json"), empty.resolve("config.json"));
+        Files.write(empty.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2, ']', 'q'});
+        assertThatThrownBy(() -> TiTokTokenizer.load(empty, "cpu"))
+                .isInstanceOf(MalformedWeightsException.class).hasMessageContaining("before PyTorch 1.6");
 
         // The single-stage fixture plus one tensor this architecture does not have.
         Path fixture = Fixtures.dir(TiTokFixtureTest.SINGLE_STAGE);
